@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+// Warren: a RabbitMQ-compatible message broker on a durable, partitioned log.
+// Layers and allowed dependency edges: docs/architecture.md (checked by scripts/check-deps.py).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "warren",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "AMQPProtocol", targets: ["AMQPProtocol"]),
+        .library(name: "WarrenLog", targets: ["WarrenLog"]),
+        .library(name: "AMQPClient", targets: ["AMQPClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+    ],
+    targets: [
+        // Pure AMQP 0-9-1 codec: bytes <-> frames, methods, properties, field tables. No I/O.
+        .target(
+            name: "AMQPProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Partition log: segments, indexes, group commit, recovery, retention. No networking.
+        .target(
+            name: "WarrenLog",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Swift AMQP 0-9-1 client used by tests, `warren perf` and `warren ctl`.
+        .target(
+            name: "AMQPClient",
+            dependencies: [
+                "AMQPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WarrenLogTests",
+            dependencies: ["WarrenLog"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
