@@ -54,6 +54,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AMQPProtocolTests",
+            dependencies: [
+                "AMQPProtocol",
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WarrenLogTests",
             dependencies: ["WarrenLog"],
             swiftSettings: swiftSettings

@@ -1,0 +1,44 @@
+// AMQPDecodingError.swift: why bytes from a peer could not be decoded, and the reply code for it.
+
+/// A peer sent bytes that are not valid AMQP 0-9-1. Every case is an operating error: the
+/// connection is closed with `replyCode` and nothing is thrown past the handler.
+public enum AMQPDecodingError: Error, Equatable, Sendable {
+    /// A value ran past the end of its frame payload.
+    case truncated(String)
+    /// The class/method id pair is not in the specification.
+    case unknownMethod(classID: UInt16, methodID: UInt16)
+    /// A content header names a class that carries no content.
+    case unknownContentClass(UInt16)
+    /// A field-table value has a type letter RabbitMQ does not use.
+    case unknownFieldType(UInt8)
+    /// Field tables/arrays nested deeper than `AMQPLimits.fieldTableDepthMax`.
+    case fieldTableTooDeep
+    /// A frame type other than method, header, body or heartbeat.
+    case unknownFrameType(UInt8)
+    /// The byte after the payload is not 0xCE.
+    case invalidFrameEnd(UInt8)
+    /// The payload is larger than the negotiated frame_max allows.
+    case frameTooLarge(size: UInt32, max: UInt32)
+
+    /// The reply code RabbitMQ closes the connection with for this error.
+    public var replyCode: ReplyCode {
+        switch self {
+        case .unknownMethod: return .commandInvalid
+        default: return .frameError
+        }
+    }
+
+    /// A readable explanation for the `connection.close` reply text.
+    public var description: String {
+        switch self {
+        case .truncated(let what): return "unable to parse frame: \(what) runs past the end of the frame"
+        case .unknownMethod(let classID, let methodID): return "unknown method id \(classID)/\(methodID)"
+        case .unknownContentClass(let classID): return "content header for class \(classID), which has no content"
+        case .unknownFieldType(let type): return "unknown field table value type \(type)"
+        case .fieldTableTooDeep: return "field table nested deeper than \(AMQPLimits.fieldTableDepthMax) levels"
+        case .unknownFrameType(let type): return "unknown frame type \(type)"
+        case .invalidFrameEnd(let byte): return "frame end marker is \(byte), expected 206"
+        case .frameTooLarge(let size, let max): return "frame of \(size) bytes is larger than frame_max \(max)"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import AMQPProtocol
+import NIOCore
+import Testing
+
+@Suite struct ContentPropertiesTests {
+    static let all = BasicProperties(
+        contentType: "application/json", contentEncoding: "gzip", headers: ["x-retry": 3],
+        deliveryMode: 2, priority: 9, correlationID: "c-1", replyTo: "amq.rabbitmq.reply-to",
+        expiration: "60000", messageID: "m-1", timestamp: 1_700_000_000, type: "order",
+        userID: "guest", appID: "shop", clusterID: "legacy")
+
+    @Test func allFourteenPropertiesRoundTrip() throws {
+        var buffer = ByteBuffer()
+        ContentHeader(bodySize: 42, properties: Self.all).encode(into: &buffer)
+        let header = try ContentHeader.decode(from: &buffer)
+        #expect(header.properties == Self.all)
+        #expect(header.bodySize == 42)
+        // All 14 flag bits (15 down to 2) are set.
+        #expect(header.rawProperties.getInteger(at: header.rawProperties.readerIndex, as: UInt16.self) == 0xFFFC)
+    }
+
+    @Test func rawPropertyBytesAreKeptVerbatim() throws {
+        // A header table whose entries a re-encoder could reorder or re-type: the raw bytes
+        // must survive exactly as the publisher sent them.
+        var properties = ByteBuffer()
+        properties.writeInteger(UInt16(0x2000))  // headers only
+        properties.writeAMQPFieldTable(["b": .uint8(1), "a": .int64(2)])
+        var payload = ByteBuffer()
+        payload.writeInteger(UInt16(60))
+        payload.writeInteger(UInt16(0))
+        payload.writeInteger(UInt64(0))
+        payload.writeImmutableBuffer(properties)
+        let header = try ContentHeader.decode(from: &payload)
+        #expect(header.rawProperties == properties)
+        var out = ByteBuffer()
+        header.encode(into: &out)
+        #expect(out.getSlice(at: 12, length: out.readableBytes - 12) == properties)
+    }
+
+    @Test func headerForAClassWithoutContentIsRefused() {
+        var payload = ByteBuffer(bytes: [0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(throws: AMQPDecodingError.unknownContentClass(50)) { _ = try ContentHeader.decode(from: &payload) }
+    }
+
+    @Test func protocolHeaderCheck() {
+        #expect(ProtocolHeader.check(ByteBuffer(bytes: ProtocolHeader.amqp091)) == .accepted)
+        #expect(ProtocolHeader.check(ByteBuffer(bytes: Array("AMQ".utf8))) == .needMoreBytes)
+        #expect(ProtocolHeader.check(ByteBuffer(bytes: Array("GET".utf8))) == .rejected)
+        #expect(ProtocolHeader.check(ByteBuffer(bytes: [0x41, 0x4D, 0x51, 0x50, 1, 1, 0, 10])) == .rejected)
+    }
+}
