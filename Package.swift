@@ -12,6 +12,7 @@ let package = Package(
     name: "warren",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "warren", targets: ["warren"]),
         .library(name: "AMQPProtocol", targets: ["AMQPProtocol"]),
         .library(name: "WarrenLog", targets: ["WarrenLog"]),
         .library(name: "AMQPClient", targets: ["AMQPClient"]),
@@ -53,6 +54,42 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // AMQP front door: connection/channel state machines, NIO handlers, listener.
+        .target(
+            name: "WarrenAMQP",
+            dependencies: [
+                "AMQPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: configuration -> services -> ServiceGroup.
+        .target(
+            name: "WarrenServer",
+            dependencies: [
+                "WarrenAMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The executable: argument parsing only.
+        .executableTarget(
+            name: "warren",
+            dependencies: [
+                "WarrenServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AMQPProtocolTests",
             dependencies: [
@@ -60,6 +97,16 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WarrenAMQPTests",
+            dependencies: [
+                "WarrenAMQP", "AMQPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,8 +7,8 @@ public enum AMQPDecodingError: Error, Equatable, Sendable {
     case truncated(String)
     /// The class/method id pair is not in the specification.
     case unknownMethod(classID: UInt16, methodID: UInt16)
-    /// A content header names a class that carries no content.
-    case unknownContentClass(UInt16)
+    /// A known method whose arguments could not be decoded.
+    case malformedMethod(classID: UInt16, methodID: UInt16, reason: String)
     /// A field-table value has a type letter RabbitMQ does not use.
     case unknownFieldType(UInt8)
     /// Field tables/arrays nested deeper than `AMQPLimits.fieldTableDepthMax`.
@@ -28,12 +28,21 @@ public enum AMQPDecodingError: Error, Equatable, Sendable {
         }
     }
 
+    /// The class and method ids to report in `connection.close`, when a method was involved.
+    public var methodIDs: (classID: UInt16, methodID: UInt16) {
+        switch self {
+        case .unknownMethod(let c, let m), .malformedMethod(let c, let m, _): return (c, m)
+        default: return (0, 0)
+        }
+    }
+
     /// A readable explanation for the `connection.close` reply text.
     public var description: String {
         switch self {
         case .truncated(let what): return "unable to parse frame: \(what) runs past the end of the frame"
         case .unknownMethod(let classID, let methodID): return "unknown method id \(classID)/\(methodID)"
-        case .unknownContentClass(let classID): return "content header for class \(classID), which has no content"
+        case .malformedMethod(let classID, let methodID, let reason):
+            return "cannot decode arguments of method \(classID)/\(methodID): \(reason)"
         case .unknownFieldType(let type): return "unknown field table value type \(type)"
         case .fieldTableTooDeep: return "field table nested deeper than \(AMQPLimits.fieldTableDepthMax) levels"
         case .unknownFrameType(let type): return "unknown frame type \(type)"

@@ -38,7 +38,8 @@ public struct ContentHeader: Equatable, Sendable {
         let classID = try buffer.readAMQPShort()
         _ = try buffer.readAMQPShort()  // weight, unused
         let bodySize = try buffer.readAMQPLongLong()
-        guard classID == AMQPClass.basic.rawValue else { throw .unknownContentClass(classID) }
+        // A header for another class is decoded too (with basic's property layout): the
+        // channel then refuses it as RabbitMQ does, with 505 and the class in the text.
         let raw = buffer.slice()
         let properties = try BasicProperties.decode(from: &buffer)
         let used = raw.readableBytes - buffer.readableBytes

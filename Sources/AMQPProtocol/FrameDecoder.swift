@@ -61,6 +61,12 @@ extension Method {
     public static func decode(from buffer: inout ByteBuffer) throws(AMQPDecodingError) -> Method {
         let classID = try buffer.readAMQPShort()
         let methodID = try buffer.readAMQPShort()
-        return try decodeArguments(classID: classID, methodID: methodID, from: &buffer)
+        do {
+            return try decodeArguments(classID: classID, methodID: methodID, from: &buffer)
+        } catch .unknownMethod(let c, let m) {
+            throw .unknownMethod(classID: c, methodID: m)
+        } catch {
+            throw .malformedMethod(classID: classID, methodID: methodID, reason: error.description)
+        }
     }
 }

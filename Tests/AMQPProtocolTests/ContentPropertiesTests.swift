@@ -37,9 +37,9 @@ import Testing
         #expect(out.getSlice(at: 12, length: out.readableBytes - 12) == properties)
     }
 
-    @Test func headerForAClassWithoutContentIsRefused() {
-        var payload = ByteBuffer(bytes: [0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
-        #expect(throws: AMQPDecodingError.unknownContentClass(50)) { _ = try ContentHeader.decode(from: &payload) }
+    @Test func headerForAnotherClassDecodesSoTheChannelCanNameIt() throws {
+        var payload = ByteBuffer(bytes: [0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0])
+        #expect(try ContentHeader.decode(from: &payload).classID == 50)
     }
 
     @Test func protocolHeaderCheck() {

@@ -48,9 +48,15 @@ import Testing
         #expect(throws: Never.self) { _ = try buffer.readAMQPFieldTable() }
     }
 
-    @Test func tableNestedAThousandDeepIsRefused() {
+    @Test func tableNestedAThousandDeepDecodesAsInRabbitMQ() throws {
         var buffer = ByteBuffer()
         buffer.writeAMQPFieldTable(Self.nested(depth: 1000))
+        #expect(try buffer.readAMQPFieldTable() == Self.nested(depth: 1000))
+    }
+
+    @Test func tableNestedPastTheLimitIsRefused() {
+        var buffer = ByteBuffer()
+        buffer.writeAMQPFieldTable(Self.nested(depth: AMQPLimits.fieldTableDepthMax))
         #expect(throws: AMQPDecodingError.fieldTableTooDeep) { _ = try buffer.readAMQPFieldTable() }
     }
 

@@ -1,0 +1,73 @@
+// AMQPConnectionHandler+Actions.swift: the one place where actions become effects.
+import AMQPProtocol
+import Logging
+import NIOCore
+
+extension AMQPConnectionHandler {
+    /// Seconds to wait for `close-ok` after sending `connection.close` (RabbitMQ waits 3 s).
+    static let closeOkTimeoutSeconds: Int64 = 3
+
+    func run(_ action: ConnectionAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .send(let channel, let method):
+            write(channel: channel, method)
+        case .rejectProtocolHeader:
+            stopReading()
+            var reply = context.channel.allocator.buffer(capacity: ProtocolHeader.lengthBytes)
+            reply.writeBytes(ProtocolHeader.amqp091)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
+        case .tuned(let frameMax, let heartbeatSeconds):
+            decoderFrameMax(frameMax)
+            timers.startHeartbeats(context: context, handler: self, seconds: heartbeatSeconds)
+        case .opened(let user, let virtualHost):
+            timers.cancelHandshakeTimer()
+            logger.info("connection opened", metadata: ["user": "\(user)", "vhost": "\(virtualHost)"])
+            write(channel: 0, .connectionOpenOk(.init()))
+        case .closeConnection(let close):
+            logger.info("closing connection", metadata: ["code": "\(close.replyCode)", "text": "\(close.replyText)"])
+            write(channel: 0, .connectionClose(close))
+            flush(context: context)
+            timers.startCloseOkTimer(context: context, handler: self, seconds: Self.closeOkTimeoutSeconds)
+        case .sendCloseOkAndDisconnect:
+            stopReading()
+            write(channel: 0, .connectionCloseOk(.init()))
+            flushThenClose(context: context)
+        case .disconnect:
+            stopReading()
+            flushThenClose(context: context)
+        case .channelOpened(let channel):
+            write(channel: channel, .channelOpenOk(.init()))
+        case .channel(let channel, let event):
+            runChannelEvent(event, channel: channel, context: context)
+        }
+    }
+
+    private func runChannelEvent(_ event: ChannelEvent, channel: UInt16, context: ChannelHandlerContext) {
+        switch event {
+        case .none, .closeConfirmed:
+            break
+        case .reply(let method):
+            write(channel: channel, method)
+        case .closedByClient:
+            run(machine.channelReleased(channel), context: context)
+        case .brokerMethod(let method):
+            // The broker core is not part of this build: say so rather than drop the method.
+            run(machine.fail(ProtocolError(.notImplemented, "\(method.name) needs the broker core, not in this build",
+                                           method: method)), context: context)
+        case .publish:
+            run(machine.fail(ProtocolError(.notImplemented, "basic.publish needs the broker core, not in this build",
+                                           classID: 60, methodID: 40)), context: context)
+        }
+    }
+
+    private func flushThenClose(context: ChannelHandlerContext) {
+        timers.cancelAll()
+        flush(context: context)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0)))
+            .whenComplete { _ in channel.close(promise: nil) }
+    }
+}

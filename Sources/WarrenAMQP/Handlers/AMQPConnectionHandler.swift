@@ -1,0 +1,140 @@
+// AMQPConnectionHandler.swift: runs what the connection state machine decides; nothing else.
+import AMQPProtocol
+import Logging
+import NIOCore
+
+/// Sent through a server pipeline to close the connection for shutdown (320 CONNECTION_FORCED).
+public struct ServerShutdownEvent: Sendable {
+    public init() {}
+}
+
+/// The AMQP server side of one TCP connection. Decodes frames, feeds the state machine and
+/// carries out its actions: writes, timers and closes happen only in `run(_:context:)`.
+/// Bytes written while handling a read are flushed once, in `channelReadComplete`.
+public final class AMQPConnectionHandler: ChannelInboundHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
+
+    var machine: ConnectionStateMachine
+    let logger: Logger
+    /// Bytes of the protocol header until all 8 have arrived.
+    private var headerBytes: ByteBuffer? = ByteBuffer()
+    /// Frame decoder, created once the protocol header is accepted; frame_max set by tune-ok.
+    private var decoder: FrameDecoder?
+    /// Received bytes not yet decoded (the start of a frame that is still arriving).
+    private var pending = ByteBuffer()
+    /// Set after a hard error: the rest of the byte stream is not parsed.
+    private var discardingInput = false
+    private var outbound = ByteBuffer()
+    private var readingBatch = false
+    let timers = ConnectionTimers()
+
+    public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool, logger: Logger) {
+        self.machine = ConnectionStateMachine(configuration: configuration, peerIsLoopback: peerIsLoopback)
+        self.logger = logger
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        outbound = context.channel.allocator.buffer(capacity: 4096)
+        timers.startHandshakeTimer(context: context, handler: self,
+                                   seconds: machine.configuration.handshakeTimeoutSeconds)
+        context.fireChannelActive()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        timers.cancelAll()
+        context.fireChannelInactive()
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !discardingInput else { return }
+        readingBatch = true
+        timers.bytesReceived()
+        var bytes = unwrapInboundIn(data)
+        if var pending = headerBytes {
+            pending.writeBuffer(&bytes)
+            let check = ProtocolHeader.check(pending)
+            guard check != .needMoreBytes else { headerBytes = pending; return }
+            headerBytes = nil
+            run(machine.protocolHeaderReceived(check), context: context)
+            guard check == .accepted else { return }
+            pending.moveReaderIndex(forwardBy: ProtocolHeader.lengthBytes)
+            decoder = FrameDecoder()
+            bytes = pending
+        }
+        decodeFrames(bytes, context: context)
+    }
+
+    private func decodeFrames(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
+        guard bytes.readableBytes > 0, decoder != nil else { return }
+        if pending.readableBytes == 0 {
+            pending = bytes
+        } else {
+            var more = bytes
+            pending.writeBuffer(&more)
+        }
+        do {
+            // Read `decoder` anew for each frame: tune-ok changes frame_max mid-batch.
+            while !discardingInput, let frame = try decoder!.decodeFrame(from: &pending) {
+                run(machine.frameReceived(frame), context: context)
+            }
+        } catch {
+            run(machine.decodingFailed(error), context: context)
+            discardingInput = true
+        }
+        if pending.readableBytes == 0 {
+            pending.clear()
+        } else if pending.readerIndex > 65_536 {
+            pending.discardReadBytes()
+        }
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        readingBatch = false
+        flush(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ServerShutdownEvent {
+            run(machine.shutdown(), context: context)
+            flush(context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Writes one method frame into the pending output.
+    func write(channel: UInt16, _ method: Method) {
+        outbound.writeAMQPFrame(channel: channel, method: method)
+    }
+
+    /// Sends pending output unless a read batch is in progress (its end flushes).
+    func flushIfIdle(context: ChannelHandlerContext) {
+        if !readingBatch { flush(context: context) }
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        guard outbound.readableBytes > 0 else { return }
+        let bytes = outbound
+        outbound = context.channel.allocator.buffer(capacity: 4096)
+        timers.bytesSent()
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func decoderFrameMax(_ frameMax: UInt32) {
+        decoder?.frameSizeBytesMax = frameMax
+    }
+
+    func stopReading() {
+        discardingInput = true
+    }
+}
+
+@available(*, unavailable)
+extension AMQPConnectionHandler: Sendable {}

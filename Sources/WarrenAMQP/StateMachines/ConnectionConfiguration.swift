@@ -1,0 +1,56 @@
+// ConnectionConfiguration.swift: what the server offers in connection.start and connection.tune.
+import AMQPProtocol
+
+/// Settings of the AMQP front door that a connection's state machine needs.
+public struct ConnectionConfiguration: Sendable {
+    /// Highest channel number offered in `connection.tune` (RabbitMQ's default).
+    public var channelMax: UInt16 = 2047
+    /// frame_max offered in `connection.tune`.
+    public var frameMax: UInt32 = AMQPLimits.frameSizeBytesMaxDefault
+    /// Heartbeat interval offered in `connection.tune`, in seconds; 0 disables.
+    public var heartbeatSeconds: UInt16 = 60
+    /// Seconds a client has to complete the handshake (header to `connection.open`).
+    public var handshakeTimeoutSeconds: Int64 = 10
+    /// Users and their passwords.
+    public var users: [String: String] = ["guest": "guest"]
+    /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).
+    public var loopbackOnlyUsers: Set<String> = ["guest"]
+    /// Virtual hosts a client may open.
+    public var virtualHosts: Set<String> = ["/"]
+    /// Name reported as `cluster_name`.
+    public var clusterName = "warren@localhost"
+    /// Version reported in server properties.
+    public var version = WarrenVersion.string
+
+    public init() {}
+
+    /// The `connection.start` this server sends.
+    public var start: Connection.Start {
+        let capabilities: FieldTable = [
+            "publisher_confirms": true, "exchange_exchange_bindings": true, "basic.nack": true,
+            "consumer_cancel_notify": true, "connection.blocked": true, "consumer_priorities": true,
+            "authentication_failure_close": true, "per_consumer_qos": true, "direct_reply_to": true,
+        ]
+        let properties: FieldTable = [
+            "capabilities": .table(capabilities),
+            "cluster_name": .longString(Array(clusterName.utf8)),
+            "copyright": "Warren contributors",
+            "information": "Warren: a RabbitMQ-compatible broker on a partitioned log",
+            "platform": "Swift",
+            "product": "Warren",
+            "version": .longString(Array(version.utf8)),
+        ]
+        return .init(serverProperties: properties, mechanisms: Array("PLAIN AMQPLAIN".utf8),
+                     locales: Array("en_US".utf8))
+    }
+
+    /// The `connection.tune` this server sends.
+    public var tune: Connection.Tune {
+        .init(channelMax: channelMax, frameMax: frameMax, heartbeat: heartbeatSeconds)
+    }
+}
+
+/// Warren's version.
+public enum WarrenVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,77 @@
+// ContentAssembler.swift: method -> header -> body frames of one published message.
+import AMQPProtocol
+import NIOCore
+
+/// A message whose method, header and body frames have all arrived.
+public struct AssembledContent: Equatable, Sendable {
+    public var publish: Basic.Publish
+    public var header: ContentHeader
+    public var body: ByteBuffer
+}
+
+/// Assembles `basic.publish` content. Errors follow RabbitMQ's texts and codes: a frame out of
+/// order is 505 UNEXPECTED_FRAME; a body longer than the header declared is 501 FRAME_ERROR.
+struct ContentAssembler {
+    enum State {
+        case idle
+        case awaitingHeader(Basic.Publish)
+        case awaitingBody(Basic.Publish, ContentHeader, ByteBuffer)
+    }
+
+    private(set) var state = State.idle
+
+    var isIdle: Bool {
+        if case .idle = state { return true }
+        return false
+    }
+
+    /// A `basic.publish` arrived: its header and body frames come next.
+    mutating func publishReceived(_ publish: Basic.Publish) {
+        precondition(isIdle, "publishReceived while assembling")
+        state = .awaitingHeader(publish)
+    }
+
+    /// A frame arrived while content was expected. Returns the message once complete.
+    mutating func frameReceived(_ payload: Frame.Payload) throws(ProtocolError) -> AssembledContent? {
+        switch (state, payload) {
+        case (.awaitingHeader(let publish), .header(let header)):
+            guard header.classID == AMQPClass.basic.rawValue else {
+                throw ProtocolError(.unexpectedFrame,
+                                    "expected content header for class 60, got one for class \(header.classID) instead",
+                                    classID: 60, methodID: 40)
+            }
+            if header.bodySize == 0 {
+                state = .idle
+                return AssembledContent(publish: publish, header: header, body: ByteBuffer())
+            }
+            state = .awaitingBody(publish, header, ByteBuffer())
+            return nil
+        case (.awaitingHeader, _):
+            throw ProtocolError(.unexpectedFrame, "expected content header for class 60, got non content header frame instead",
+                                classID: 60, methodID: 40)
+        case (.awaitingBody(let publish, let header, var body), .body(var fragment)):
+            let total = UInt64(body.readableBytes) + UInt64(fragment.readableBytes)
+            guard total <= header.bodySize else {
+                throw ProtocolError(.frameError, "content body of \(total) bytes exceeds the declared size \(header.bodySize)",
+                                    classID: 60, methodID: 40)
+            }
+            if total == header.bodySize && body.readableBytes == 0 {
+                // The common case: the whole body in one frame. Keep the decoder's slice, no copy.
+                state = .idle
+                return AssembledContent(publish: publish, header: header, body: fragment)
+            }
+            state = .idle  // avoid a copy-on-write of `body` while it is also held by `state`
+            body.writeBuffer(&fragment)
+            if total == header.bodySize {
+                return AssembledContent(publish: publish, header: header, body: body)
+            }
+            state = .awaitingBody(publish, header, body)
+            return nil
+        case (.awaitingBody, _):
+            throw ProtocolError(.unexpectedFrame, "expected content body, got non content body frame instead",
+                                classID: 60, methodID: 40)
+        case (.idle, _):
+            preconditionFailure("frameReceived while idle")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// WarrenServer.swift: the composition root: configuration -> services -> ServiceGroup.
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+import WarrenAMQP
+
+/// A Warren node: builds the event loops and services from a configuration and runs them
+/// until SIGTERM or SIGINT, then shuts down gracefully.
+public final class WarrenServer: Sendable {
+    public let configuration: WarrenConfiguration
+    public let listener: AMQPListener
+    let group: MultiThreadedEventLoopGroup
+    let logger: Logger
+
+    public init(configuration: WarrenConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger)
+    }
+
+    /// Runs until a shutdown signal arrives (or `signals` is empty and the task is cancelled).
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        logger.info("Warren starting", metadata: [
+            "version": "\(WarrenVersion.string)",
+            "amqp": "\(configuration.amqp.host):\(configuration.amqp.port)",
+            "data": "\(configuration.dataDirectory)",
+        ])
+        let services = ServiceGroup(configuration: .init(
+            services: [.init(service: listener)], gracefulShutdownSignals: signals, logger: logger))
+        do {
+            try await services.run()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+        logger.info("Warren stopped")
+    }
+}
