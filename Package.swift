@@ -90,6 +90,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fakes and harnesses shared by test targets.
+        .target(
+            name: "WarrenTestSupport",
+            dependencies: [
+                "AMQPProtocol", "WarrenAMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AMQPProtocolTests",
             dependencies: [
@@ -102,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "WarrenAMQPTests",
             dependencies: [
-                "WarrenAMQP", "AMQPProtocol",
+                "WarrenAMQP", "AMQPProtocol", "WarrenTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/Fuzz"
 fuzzer_lib=$(find "$(dirname "$(command -v swiftc)")/../lib" -name 'libclang_rt.fuzzer_no_main-x86_64.a' | head -1)
 flags=(-c release --scratch-path .build-fuzz
-    -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace_cmp,trace_pc_guard
+    -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,trace-pc-guard
     -Xlinker "$fuzzer_lib" -Xlinker -lstdc++)
 swift build "${flags[@]}" 2>&1 | tail -3
 bin=$(swift build "${flags[@]}" --show-bin-path)/FuzzFrameDecoder

@@ -31,6 +31,11 @@ extension AMQPConnectionHandler {
             write(channel: 0, .connectionClose(close))
             flush(context: context)
             timers.startCloseOkTimer(context: context, handler: self, seconds: Self.closeOkTimeoutSeconds)
+        case .closeConnectionAndDisconnect(let close):
+            logger.info("closing connection", metadata: ["code": "\(close.replyCode)", "text": "\(close.replyText)"])
+            stopReading()
+            write(channel: 0, .connectionClose(close))
+            flushThenClose(context: context)
         case .sendCloseOkAndDisconnect:
             stopReading()
             write(channel: 0, .connectionCloseOk(.init()))

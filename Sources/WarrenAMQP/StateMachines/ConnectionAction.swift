@@ -13,6 +13,9 @@ public enum ConnectionAction: Equatable, Sendable {
     case tuned(frameMax: UInt32, heartbeatSeconds: UInt16)
     /// Send `connection.close` and wait (bounded) for `close-ok`.
     case closeConnection(Connection.Close)
+    /// Send `connection.close`, then close the socket at once: after undecodable bytes the
+    /// stream cannot be trusted to carry a close-ok (RabbitMQ closes the same way).
+    case closeConnectionAndDisconnect(Connection.Close)
     /// Send `connection.close-ok`, then close the socket.
     case sendCloseOkAndDisconnect
     /// Close the socket without a word (RabbitMQ does so for errors before `tune-ok`).

@@ -57,7 +57,11 @@ public struct ConnectionStateMachine {
 
     /// Bytes that could not be decoded: a hard error.
     public mutating func decodingFailed(_ error: AMQPDecodingError) -> ConnectionAction {
-        fail(ProtocolError(decoding: error))
+        if case .closeConnection(let close) = fail(ProtocolError(decoding: error)) {
+            state = .closed
+            return .closeConnectionAndDisconnect(close)
+        }
+        return .disconnect
     }
 
     /// A frame arrived.
