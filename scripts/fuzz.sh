@@ -9,14 +9,26 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/Fuzz"
 fuzzer_lib=$(find "$(dirname "$(command -v swiftc)")/../lib" -name 'libclang_rt.fuzzer_no_main-x86_64.a' | head -1)
 flags=(-c release --scratch-path .build-fuzz
-    -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,trace-pc-guard
+    -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
     -Xlinker "$fuzzer_lib" -Xlinker -lstdc++)
 swift build "${flags[@]}" 2>&1 | tail -3
 bin=$(swift build "${flags[@]}" --show-bin-path)/FuzzFrameDecoder
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+log="$work.log"
+trap 'rm -rf "$work" "$log"' EXIT
 cp corpus/* "$work"/ 2>/dev/null || true
-"$bin" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
-    -artifact_prefix="$root/Fuzz/" "$work" 2>&1 | tee "$work/../fuzz-$$.log" | grep -E "^(#[0-9]+.*(DONE|pulse)|stat::|==|SUMMARY|Done)" || true
-grep -q "ERROR: libFuzzer\|SUMMARY: AddressSanitizer" "$work/../fuzz-$$.log" && { echo "fuzz: crash found, input saved under Fuzz/"; exit 1; }
-echo "fuzz: no crash in ${seconds}s"
+set +e
+# The Swift runtime's own crash handler would hide AddressSanitizer's report.
+SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
+    -artifact_prefix="$root/Fuzz/crash-" "$work" > "$log" 2>&1
+status=$?
+set -e
+grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done )|ERROR|SUMMARY" "$log" || true
+if [ $status -ne 0 ] || grep -q "ERROR: libFuzzer\|SUMMARY: AddressSanitizer\|no longer supported" "$log"; then
+    tail -30 "$log"
+    echo "fuzz: FAILED (exit $status); a crashing input is saved as Fuzz/crash-*"
+    exit 1
+fi
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+[ -n "$runs" ] && [ "$runs" -gt 0 ] || { tail -20 "$log"; echo "fuzz: FAILED, no executions"; exit 1; }
+echo "fuzz: $runs executions in ${seconds}s, no crash"

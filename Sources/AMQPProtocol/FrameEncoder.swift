@@ -49,7 +49,12 @@ extension ByteBuffer {
         switch frame.payload {
         case .method(let method): writeAMQPFrame(channel: frame.channel, method: method)
         case .header(let header): writeAMQPFrame(channel: frame.channel, header: header)
-        case .heartbeat: writeAMQPHeartbeat()
+        case .heartbeat:
+            // Kept on the frame's own channel, so a decoded frame re-encodes to the same bytes
+            // (a heartbeat off channel 0 is refused by the connection, not by the codec).
+            writeBytes([Frame.FrameType.heartbeat.rawValue])
+            writeInteger(frame.channel)
+            writeBytes([0, 0, 0, 0, Frame.endMarker])
         case .body(var body):
             writeInteger(Frame.FrameType.body.rawValue)
             writeInteger(frame.channel)
