@@ -5,6 +5,8 @@
 public enum AMQPDecodingError: Error, Equatable, Sendable {
     /// A value ran past the end of its frame payload.
     case truncated(String)
+    /// A short string (a name, a routing key, a table key) that is not UTF-8.
+    case invalidUTF8
     /// The class/method id pair is not in the specification.
     case unknownMethod(classID: UInt16, methodID: UInt16)
     /// A known method whose arguments could not be decoded.
@@ -43,6 +45,7 @@ public enum AMQPDecodingError: Error, Equatable, Sendable {
         case .unknownMethod(let classID, let methodID): return "unknown method id \(classID)/\(methodID)"
         case .malformedMethod(let classID, let methodID, let reason):
             return "cannot decode arguments of method \(classID)/\(methodID): \(reason)"
+        case .invalidUTF8: return "short string is not valid UTF-8"
         case .unknownFieldType(let type): return "unknown field table value type \(type)"
         case .fieldTableTooDeep: return "field table nested deeper than \(AMQPLimits.fieldTableDepthMax) levels"
         case .unknownFrameType(let type): return "unknown frame type \(type)"

@@ -27,13 +27,16 @@ extension ByteBuffer {
         return value
     }
 
-    /// Reads a short string: one length octet, then that many bytes (decoded as UTF-8).
+    /// Reads a short string: one length octet, then that many bytes of UTF-8. Bytes that are
+    /// not UTF-8 are refused rather than replaced: a replaced name would silently differ from
+    /// the one the client sent (RabbitMQ keeps such names as raw bytes; see compatibility.md).
     @inlinable
     mutating func readAMQPShortString() throws(AMQPDecodingError) -> String {
         guard let length = getInteger(at: readerIndex, as: UInt8.self),
-              let text = getString(at: readerIndex + 1, length: Int(length)) else {
+              let view = viewBytes(at: readerIndex + 1, length: Int(length)) else {
             throw .truncated("short string")
         }
+        guard let text = String(validating: view, as: UTF8.self) else { throw .invalidUTF8 }
         moveReaderIndex(forwardBy: 1 + Int(length))
         return text
     }

@@ -1,4 +1,5 @@
 import AMQPProtocol
+import Foundation
 import NIOCore
 import Testing
 
@@ -13,5 +14,24 @@ import Testing
         var encoded = ByteBuffer()
         encoded.writeAMQPFrame(frame)
         #expect(try decoder.decodeFrame(from: &encoded) == frame)
+    }
+}
+
+extension FuzzFoundTests {
+    /// A table key near 255 bytes with bytes that are not UTF-8: replacing them made the key
+    /// longer than a short string can carry, so it no longer round-tripped. Now refused.
+    @Test func shortStringThatIsNotUTF8IsRefused() throws {
+        let url = try #require(Bundle.module.url(forResource: "Golden/fuzz-invalid-utf8-table-key", withExtension: "bin"))
+        var buffer = ByteBuffer(bytes: try Data(contentsOf: url))
+        #expect(throws: AMQPDecodingError.malformedMethod(classID: 10, methodID: 10, reason: "short string is not valid UTF-8")) {
+            _ = try FrameDecoder(frameSizeBytesMax: 131_072).decodeFrame(from: &buffer)
+        }
+    }
+
+    @Test func validMultiByteUTF8ShortStringRoundTrips() throws {
+        var buffer = ByteBuffer()
+        buffer.writeAMQPFrame(channel: 1, method: .queueDeclare(.init(queue: "очередь-キュー-🐇")))
+        let frame = try FrameDecoder().decodeFrame(from: &buffer)
+        #expect(frame == Frame(channel: 1, payload: .method(.queueDeclare(.init(queue: "очередь-キュー-🐇")))))
     }
 }
