@@ -54,6 +54,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Queue semantics on the log: vhosts, exchanges, routing, queues, consumer groups.
+        // Speaks its own types, never AMQP frames.
+        .target(
+            name: "WarrenBroker",
+            dependencies: [
+                "WarrenLog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // AMQP front door: connection/channel state machines, NIO handlers, listener.
         .target(
             name: "WarrenAMQP",
@@ -118,6 +130,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WarrenBrokerTests",
+            dependencies: ["WarrenBroker"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
