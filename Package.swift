@@ -63,6 +63,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AMQPClientTests",
+            dependencies: [
+                "AMQPClient",
+                "AMQPProtocol",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WarrenLogTests",
             dependencies: ["WarrenLog"],
             swiftSettings: swiftSettings
