@@ -178,7 +178,7 @@ final class AMQPClientHandler: ChannelInboundHandler {
 
     // MARK: channels
 
-    /// Opens a new channel with the lowest free number.
+    /// Opens a new channel with the next free number after the last one given out.
     func openChannel() -> EventLoopFuture<ChannelCore> {
         guard state == .open else {
             return eventLoop.makeFailedFuture(closeError ?? .connectionClosed)

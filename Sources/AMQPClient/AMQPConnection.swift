@@ -85,7 +85,9 @@ public final class AMQPConnection: Sendable {
         return eventLoop.flatSubmit { body(handler.value) }
     }
 
-    /// Opens a channel with the lowest free channel number.
+    /// Opens a channel. Numbers are handed out in rotation (the next free one after the
+    /// last one given, wrapping at channel_max), so a closed channel's number is not reused
+    /// at once and a late frame for it cannot reach a new channel.
     public func openChannel() -> EventLoopFuture<AMQPChannel> {
         onLoop { handler in
             handler.openChannel().map { core in AMQPChannel(connection: self, core: core) }
