@@ -41,6 +41,12 @@ public struct AMQPGetResponse: Sendable {
     public var delivery: AMQPDelivery
     /// Messages left in the queue after this one.
     public var messageCount: UInt32
+
+    /// Creates a get response.
+    public init(delivery: AMQPDelivery, messageCount: UInt32) {
+        self.delivery = delivery
+        self.messageCount = messageCount
+    }
 }
 
 /// A mandatory message the server could not route (`basic.return`).
@@ -57,6 +63,17 @@ public struct AMQPReturnedMessage: Sendable {
     public var header: ContentHeader
     /// The message body.
     public var body: ByteBuffer
+
+    /// Creates a returned message.
+    public init(replyCode: UInt16, replyText: String, exchange: String, routingKey: String,
+                header: ContentHeader, body: ByteBuffer) {
+        self.replyCode = replyCode
+        self.replyText = replyText
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.header = header
+        self.body = body
+    }
 }
 
 /// A publisher confirm from the server (`basic.ack` or `basic.nack` on a confirm channel).
@@ -67,6 +84,13 @@ public struct AMQPConfirm: Equatable, Sendable {
     public var multiple: Bool
     /// True for `basic.ack`, false for `basic.nack`.
     public var acked: Bool
+
+    /// Creates a confirm.
+    public init(deliveryTag: UInt64, multiple: Bool, acked: Bool) {
+        self.deliveryTag = deliveryTag
+        self.multiple = multiple
+        self.acked = acked
+    }
 }
 
 /// Why a consumer stopped receiving deliveries.
@@ -87,4 +111,11 @@ public struct AMQPQueueDeclareResult: Equatable, Sendable {
     public var messageCount: UInt32
     /// Consumers on the queue.
     public var consumerCount: UInt32
+
+    /// Creates a declare result.
+    public init(queue: String, messageCount: UInt32, consumerCount: UInt32) {
+        self.queue = queue
+        self.messageCount = messageCount
+        self.consumerCount = consumerCount
+    }
 }
