@@ -115,6 +115,22 @@ extension AMQPChannel {
     /// Rolls the current transaction back.
     public func txRollback() async throws { try await txRollback().get() }
 
+    /// Asks the server to pause or resume deliveries; returns the state it confirmed.
+    @discardableResult
+    public func flow(active: Bool) async throws -> Bool {
+        try await flow(active: active).get()
+    }
+
+    /// Starts a consumer with callbacks (see the future-returning version); returns its tag.
+    @discardableResult
+    public func basicConsume(queue: String, consumerTag: String = "", noAck: Bool = false, exclusive: Bool = false,
+                             arguments: FieldTable = FieldTable(),
+                             onEnd: (@Sendable (AMQPConsumerEnd) -> Void)? = nil,
+                             onDelivery: @escaping @Sendable (AMQPDelivery) -> Void) async throws -> String {
+        try await basicConsume(queue: queue, consumerTag: consumerTag, noAck: noAck, exclusive: exclusive,
+                               arguments: arguments, onEnd: onEnd, onDelivery: onDelivery).get()
+    }
+
     /// Closes the channel.
     public func close(replyCode: UInt16 = ReplyCode.replySuccess.rawValue, replyText: String = "Goodbye") async throws {
         try await close(replyCode: replyCode, replyText: replyText).get()
@@ -126,7 +142,7 @@ extension AMQPChannel {
     public func consume(queue: String, consumerTag: String = "", noAck: Bool = false, exclusive: Bool = false,
                         arguments: FieldTable = FieldTable()) async throws -> AMQPConsumer {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: AMQPDelivery.self)
-        let tag = try await basicConsume(
+        let tag: String = try await basicConsume(
             queue: queue, consumerTag: consumerTag, noAck: noAck, exclusive: exclusive, arguments: arguments,
             onEnd: { end in
                 switch end {
@@ -135,7 +151,7 @@ extension AMQPChannel {
                 }
             },
             onDelivery: { delivery in continuation.yield(delivery) }
-        ).get()
+        )
         return AMQPConsumer(consumerTag: tag, deliveries: stream)
     }
 }

@@ -13,6 +13,8 @@ public enum AMQPClientError: Error, Equatable, Sendable {
     case connectionClosed
     /// The channel was closed by this client.
     case channelClosed
+    /// The transport failed (e.g. connection reset); the text is the underlying error.
+    case transportError(String)
     /// The server sent bytes that are not valid AMQP 0-9-1.
     case protocolError(String)
     /// The server sent a frame that is valid but not expected in the current state.

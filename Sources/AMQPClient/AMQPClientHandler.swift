@@ -85,7 +85,7 @@ final class AMQPClientHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        shutdown(.protocolError("\(error)"))
+        shutdown(.transportError("\(error)"))
         context.close(promise: nil)
     }
 

@@ -43,6 +43,9 @@ final class ChannelCore {
     var confirmListener: (@Sendable (AMQPConfirm) -> Void)?
     var returnListener: (@Sendable (AMQPReturnedMessage) -> Void)?
     var flowListener: (@Sendable (Bool) -> Void)?
+    /// The last header published, reused while the properties stay the same so that a
+    /// stream of publishes encodes its properties once.
+    private var lastPublishedHeader: ContentHeader?
     /// False while the server has paused this channel with `channel.flow`.
     private(set) var flowActive = true
 
@@ -104,7 +107,14 @@ final class ChannelCore {
             promise?.fail(error)
             return nil
         }
-        let header = ContentHeader(bodySize: UInt64(body.readableBytes), properties: properties)
+        var header: ContentHeader
+        if let last = lastPublishedHeader, last.properties == properties {
+            header = last
+            header.bodySize = UInt64(body.readableBytes)
+        } else {
+            header = ContentHeader(bodySize: UInt64(body.readableBytes), properties: properties)
+            lastPublishedHeader = header
+        }
         connection.writeContent(channel: id, method: .basicPublish(publish), header: header, body: body)
         connection.flushSoon()
         guard confirms != nil else {

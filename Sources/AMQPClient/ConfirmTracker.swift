@@ -26,9 +26,6 @@ struct ConfirmTracker {
     private var waiters: [Waiter] = []
     private var nackCount = 0
 
-    /// Publishes not yet acked or nacked.
-    var unconfirmedCount: Int { outstanding.lazy.filter { !$0.settled }.count }
-
     /// Records a publish and returns its sequence number.
     mutating func published(promise: EventLoopPromise<UInt64>?) -> UInt64 {
         let tag = nextTag

@@ -3,6 +3,7 @@
 import AMQPClient
 import AMQPProtocol
 import NIOCore
+import NIOPosix
 import Testing
 
 @Suite(.enabled(if: Live.isEnabled, "set WARREN_TEST_AMQP_URL to run against a broker"))
@@ -167,5 +168,20 @@ struct LiveBrokerTests {
         }
         #expect(count == 0)
         try await connection.close()
+    }
+}
+
+@Suite(.enabled(if: Live.isEnabled, "set WARREN_TEST_AMQP_URL to run against a broker"))
+struct LiveConnectionErrorTests {
+    @Test func wrongPasswordIsRefusedWith403() async throws {
+        var url = try #require(Live.url)
+        url.password = "not-the-password-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            let connection = try await AMQPConnection.connect(to: url, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            try await connection.close()
+            Issue.record("connected with a wrong password")
+        } catch let error as AMQPClientError {
+            #expect(error.replyCode == 403, "got \(error)")
+        }
     }
 }
