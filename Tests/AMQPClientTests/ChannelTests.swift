@@ -266,6 +266,46 @@ import Testing
         #expect(try server.readMethods().map(\.1) == [.channelFlowOk(.init(active: false))])
     }
 
+    @Test func acksFromDeliveryCallbacksLeaveInOneWriteAtReadComplete() throws {
+        let server = try FakeServer()
+        let channel = try server.openChannel(try server.handshake())
+        _ = channel.basicConsume(queue: "q", consumerTag: "c1") { delivery in
+            channel.basicAck(deliveryTag: delivery.deliveryTag)
+        }
+        try server.send(channel: 1, .basicConsumeOk(.init(consumerTag: "c1")))
+        _ = try server.readFrames()
+        var frames: [Frame] = []
+        for tag in 1...3 as ClosedRange<UInt64> {
+            frames.append(Frame(channel: 1, payload: .method(.basicDeliver(.init(consumerTag: "c1", deliveryTag: tag)))))
+            frames.append(Frame(channel: 1, payload: .header(ContentHeader(bodySize: 1, properties: .init()))))
+            frames.append(Frame(channel: 1, payload: .body(ByteBuffer(string: "x"))))
+        }
+        var bytes = ByteBuffer()
+        for frame in frames { bytes.writeAMQPFrame(frame) }
+        // One read carrying three deliveries; EmbeddedChannel follows it with read-complete.
+        try server.channel.writeInbound(bytes)
+        var writes = 0
+        var acks: [Method] = []
+        let decoder = FrameDecoder()
+        while var written = try server.channel.readOutbound(as: ByteBuffer.self) {
+            writes += 1
+            while let frame = try decoder.decodeFrame(from: &written) {
+                if case .method(let method) = frame.payload { acks.append(method) }
+            }
+        }
+        #expect(writes == 1)
+        #expect(acks == (1...3).map { .basicAck(.init(deliveryTag: $0)) })
+    }
+
+    @Test func clientFlowReturnsTheConfirmedState() throws {
+        let server = try FakeServer()
+        let channel = try server.openChannel(try server.handshake())
+        let flow = FutureResult(channel.flow(active: true))
+        #expect(try server.readMethods().map(\.1) == [.channelFlow(.init(active: true))])
+        try server.send(channel: 1, .channelFlowOk(.init(active: true)))
+        #expect(flow.value == true)
+    }
+
     @Test func transactionAndRecoverMethodsMatchTheirReplies() throws {
         let server = try FakeServer()
         let channel = try server.openChannel(try server.handshake())

@@ -61,12 +61,11 @@ final class FakeServer {
         }
     }
 
-    /// Sends frames to the client in one read.
+    /// Sends frames to the client in one read (followed by read-complete).
     func send(_ frames: [Frame]) throws {
         var buffer = ByteBuffer()
         for frame in frames { buffer.writeAMQPFrame(frame) }
         try channel.writeInbound(buffer)
-        channel.pipeline.fireChannelReadComplete()
         loop.run()
     }
 
