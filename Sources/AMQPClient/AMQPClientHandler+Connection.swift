@@ -1,145 +1,83 @@
-// AMQPClientHandler+Connection.swift: the connection class on channel 0: handshake
-// (start, tune, open), heartbeats, blocking notifications and close.
+// AMQPClientHandler+Connection.swift: runs the actions of the connection state machine:
+// handshake writes, timers (handshake deadline, heartbeats, close deadline) and closing.
 import AMQPProtocol
 import NIOCore
 
-/// A `connection.blocked` or `connection.unblocked` notification.
-public enum AMQPBlockedEvent: Equatable, Sendable {
-    /// The server stopped reading from this connection (e.g. a memory or disk alarm).
-    case blocked(reason: String)
-    /// The server reads again.
-    case unblocked
-}
-
 extension AMQPClientHandler {
-    /// Sends the protocol header and starts the handshake deadline.
-    func start(context: ChannelHandlerContext) {
-        guard state == .initial else { return }
-        state = .awaitingStart
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: ProtocolHeader.amqp091)), promise: nil)
-        let this = NIOLoopBound(self, eventLoop: eventLoop)
-        deadlineTask = eventLoop.scheduleTask(in: configuration.handshakeTimeout) {
-            let handler = this.value
-            guard handler.state != .open, handler.state != .closed else { return }
-            handler.shutdown(.timeout("AMQP handshake took longer than \(handler.configuration.handshakeTimeout)"))
-            handler.context?.close(promise: nil)
-        }
-    }
-
-    /// A method on channel 0.
-    func connectionMethodReceived(_ method: Method) throws(AMQPClientError) {
-        switch (state, method) {
-        case (.awaitingStart, .connectionStart(let start)):
-            try startReceived(start)
-        case (.awaitingTune, .connectionTune(let tune)):
-            tuneReceived(tune)
-        case (.awaitingOpenOk, .connectionOpenOk):
-            state = .open
+    /// Carries out one action of `ConnectionStateMachine`. The only place channel-0 frames
+    /// are written and the socket is closed.
+    func run(_ action: ConnectionStateMachine.Action) {
+        switch action {
+        case .none:
+            return
+        case .sendProtocolHeader:
+            context?.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: ProtocolHeader.amqp091)), promise: nil)
+            deadlineTask = schedule(after: configuration.handshakeTimeout) { $0.handshakeTimedOut() }
+        case .send(let methods):
+            for method in methods { write(channel: 0, method: method) }
+            flushNow()
+        case .tuned(let tuning, let methods):
+            decoder.frameSizeBytesMax = tuning.frameMax == 0 ? UInt32.max : tuning.frameMax
+            for method in methods { write(channel: 0, method: method) }
+            flushNow()
+            startHeartbeats(seconds: tuning.heartbeatSeconds)
+        case .handshakeCompleted:
             deadlineTask?.cancel()
             deadlineTask = nil
             handshakePromise.succeed()
-        case (_, .connectionClose(let close)):
-            write(channel: 0, method: .connectionCloseOk(.init()))
+        case .notifyBlocked(let event):
+            blockedHandler?(event)
+        case .sendHeartbeat:
+            writeHeartbeat()
             flushNow()
-            shutdown(.connectionClosedByServer(replyCode: close.replyCode, replyText: close.replyText,
-                                               classID: close.classId, methodID: close.methodId))
+        case .fail(let error, let method):
+            if let method {
+                write(channel: 0, method: method)
+                flushNow()
+            }
+            shutdown(error)
             context?.close(promise: nil)
-        case (.closing, .connectionCloseOk):
+        case .closeCleanly:
             cleanClose = true
             shutdown(.connectionClosed)
             context?.close(promise: nil)
-        case (.open, .connectionBlocked(let blocked)), (.closing, .connectionBlocked(let blocked)):
-            blockedHandler?(.blocked(reason: blocked.reason))
-        case (.open, .connectionUnblocked), (.closing, .connectionUnblocked):
-            blockedHandler?(.unblocked)
-        case (.open, .connectionUpdateSecretOk), (.closing, _):
-            return  // nothing to do; while closing, everything but close/close-ok is dropped
-        default:
-            throw .unexpectedFrame("\(method.name) on channel 0 in state \(state)")
         }
     }
 
-    private func startReceived(_ start: Connection.Start) throws(AMQPClientError) {
-        let mechanisms = String(decoding: start.mechanisms, as: UTF8.self)
-        guard mechanisms.split(separator: " ").contains("PLAIN") else {
-            throw .unsupportedMechanisms(mechanisms)
-        }
-        serverProperties = start.serverProperties
-        let response = [0] + Array(configuration.username.utf8) + [0] + Array(configuration.password.utf8)
-        let startOk = Connection.StartOk(clientProperties: configuration.clientProperties, mechanism: "PLAIN",
-                                         response: response, locale: "en_US")
-        write(channel: 0, method: .connectionStartOk(startOk))
-        flushNow()
-        state = .awaitingTune
-    }
-
-    private func tuneReceived(_ tune: Connection.Tune) {
-        tuning = AMQPTuning.negotiate(server: tune, client: configuration)
-        decoder.frameSizeBytesMax = tuning.frameMax == 0 ? UInt32.max : tuning.frameMax
-        write(channel: 0, method: .connectionTuneOk(.init(channelMax: tuning.channelMax, frameMax: tuning.frameMax,
-                                                          heartbeat: tuning.heartbeatSeconds)))
-        write(channel: 0, method: .connectionOpen(.init(virtualHost: configuration.virtualHost)))
-        flushNow()
-        state = .awaitingOpenOk
-        startHeartbeats()
-    }
-
-    // MARK: heartbeats
-
-    /// Sends a heartbeat every negotiated interval, and closes the connection when two
-    /// intervals pass without a single byte from the server.
-    private func startHeartbeats() {
-        guard tuning.heartbeatSeconds > 0 else { return }
-        let interval = TimeAmount.seconds(Int64(tuning.heartbeatSeconds))
+    /// Runs `event` on the state machine after `delay`, then runs the resulting action.
+    private func schedule(after delay: TimeAmount,
+                          _ event: @escaping (inout ConnectionStateMachine) -> ConnectionStateMachine.Action) -> Scheduled<Void> {
         let this = NIOLoopBound(self, eventLoop: eventLoop)
-        receivedSinceTick = false
+        let event = NIOLoopBound(event, eventLoop: eventLoop)
+        return eventLoop.scheduleTask(in: delay) {
+            let handler = this.value
+            handler.run(event.value(&handler.machine))
+        }
+    }
+
+    /// Ticks every negotiated interval: each tick sends a heartbeat, and the second tick in a
+    /// row without a byte from the server closes the connection.
+    private func startHeartbeats(seconds: UInt16) {
+        guard seconds > 0 else { return }
+        let interval = TimeAmount.seconds(Int64(seconds))
+        let this = NIOLoopBound(self, eventLoop: eventLoop)
         heartbeatTask = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            this.value.heartbeatTick()
+            let handler = this.value
+            handler.run(handler.machine.heartbeatTick())
         }
     }
-
-    private func heartbeatTick() {
-        guard state != .closed else { return }
-        silentTicks = receivedSinceTick ? 0 : silentTicks + 1
-        receivedSinceTick = false
-        if silentTicks >= 2 {
-            shutdown(.timeout("no frame from the server for 2 heartbeat intervals (\(tuning.heartbeatSeconds) s each)"))
-            context?.close(promise: nil)
-            return
-        }
-        writeHeartbeat()
-        flushNow()
-    }
-
-    // MARK: client close
 
     /// Sends `connection.close` and closes the socket when `close-ok` arrives (or after the
-    /// handshake timeout, if it never does).
+    /// handshake timeout, if it never does). Pending calls fail with `connectionClosed`.
     func close(replyCode: UInt16, replyText: String) -> EventLoopFuture<Void> {
-        switch state {
-        case .closed, .closing:
-            return closePromise.futureResult
-        case .initial:
-            cleanClose = true
-            shutdown(.connectionClosed)
-            context?.close(promise: nil)
-            return closePromise.futureResult
-        case .awaitingStart, .awaitingTune, .awaitingOpenOk, .open:
-            break
-        }
-        state = .closing
+        let action = machine.closeRequested(replyCode: replyCode, replyText: replyText)
+        guard action != .none else { return closePromise.futureResult }
         handshakePromise.fail(AMQPClientError.connectionClosed)
-        for core in channels.values { core.connectionClosed(.connectionClosed) }
-        channels = [:]
-        write(channel: 0, method: .connectionClose(.init(replyCode: replyCode, replyText: replyText)))
-        flushNow()
-        let this = NIOLoopBound(self, eventLoop: eventLoop)
-        deadlineTask?.cancel()
-        deadlineTask = eventLoop.scheduleTask(in: configuration.handshakeTimeout) {
-            let handler = this.value
-            guard handler.state == .closing else { return }
-            handler.shutdown(.timeout("no connection.close-ok from the server"))
-            handler.context?.close(promise: nil)
+        failChannels(.connectionClosed)
+        run(action)
+        if case .send = action {
+            deadlineTask?.cancel()
+            deadlineTask = schedule(after: configuration.handshakeTimeout) { $0.closeTimedOut() }
         }
         return closePromise.futureResult
     }

@@ -15,11 +15,6 @@ final class AMQPClientHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// Connection states, in handshake order.
-    enum State: Equatable {
-        case initial, awaitingStart, awaitingTune, awaitingOpenOk, open, closing, closed
-    }
-
     let configuration: AMQPConnectionConfiguration
     let eventLoop: any EventLoop
     /// Completes when `open-ok` arrives.
@@ -27,9 +22,8 @@ final class AMQPClientHandler: ChannelInboundHandler {
     /// Completes when the socket is closed: succeeds after a clean client close.
     let closePromise: EventLoopPromise<Void>
 
-    var state: State = .initial
-    var tuning = AMQPTuning(channelMax: 0, frameMax: AMQPLimits.frameSizeBytesMin, heartbeatSeconds: 0)
-    var serverProperties = FieldTable()
+    /// Channel 0's protocol state.
+    var machine: ConnectionStateMachine
     var blockedHandler: (@Sendable (AMQPBlockedEvent) -> Void)?
     var decoder = FrameDecoder()
     var context: ChannelHandlerContext?
@@ -37,10 +31,13 @@ final class AMQPClientHandler: ChannelInboundHandler {
     /// Why the connection ended; nil while it is usable or after a clean close.
     var closeError: AMQPClientError?
     var cleanClose = false
+    /// True once everything pending has been failed; nothing more is read or written.
+    var isShutDown = false
     var heartbeatTask: RepeatedTask?
     var deadlineTask: Scheduled<Void>?
-    var receivedSinceTick = false
-    var silentTicks = 0
+
+    var tuning: AMQPTuning { machine.tuning }
+    var serverProperties: FieldTable { machine.serverProperties }
 
     private var inbound = ByteBuffer()
     private var outbound = ByteBuffer()
@@ -53,21 +50,23 @@ final class AMQPClientHandler: ChannelInboundHandler {
         self.eventLoop = eventLoop
         self.handshakePromise = eventLoop.makePromise()
         self.closePromise = eventLoop.makePromise()
+        self.machine = ConnectionStateMachine(configuration: configuration)
     }
 
     // MARK: pipeline events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { start(context: context) }
+        if context.channel.isActive { run(machine.channelActivated()) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        start(context: context)
+        run(machine.channelActivated())
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        machine.transportClosed()
         shutdown(closeError ?? .connectionClosed)
         if cleanClose, closeError == nil {
             closePromise.succeed()
@@ -79,20 +78,22 @@ final class AMQPClientHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        machine.transportClosed()
         shutdown(closeError ?? .connectionClosed)
         closePromise.fail(closeError ?? .connectionClosed)
         self.context = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        machine.transportClosed()
         shutdown(.transportError("\(error)"))
         context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        receivedSinceTick = true
-        guard state != .closed else { return }
+        machine.bytesReceived()
+        guard !isShutDown else { return }
         if inbound.readableBytes == 0 {
             inbound = bytes
         } else {
@@ -101,17 +102,15 @@ final class AMQPClientHandler: ChannelInboundHandler {
         inRead = true
         defer { inRead = false }
         do {
-            while state != .closed, let frame = try decoder.decodeFrame(from: &inbound) {
+            while !isShutDown, let frame = try decoder.decodeFrame(from: &inbound) {
                 try frameReceived(frame)
             }
         } catch let error as AMQPDecodingError {
-            failConnection(replyCode: error.replyCode.rawValue, text: error.description,
-                           error: .protocolError(error.description))
+            run(machine.protocolViolation(.protocolError(error.description), replyCode: error.replyCode))
         } catch let error as AMQPClientError {
-            failConnection(replyCode: ReplyCode.unexpectedFrame.rawValue, text: "\(error)", error: error)
+            run(machine.protocolViolation(error))
         } catch {
-            failConnection(replyCode: ReplyCode.internalError.rawValue, text: "\(error)",
-                           error: .protocolError("\(error)"))
+            run(machine.protocolViolation(.protocolError("\(error)"), replyCode: .internalError))
         }
     }
 
@@ -126,12 +125,12 @@ final class AMQPClientHandler: ChannelInboundHandler {
         if frame.channel == 0 {
             switch frame.payload {
             case .heartbeat: return
-            case .method(let method): try connectionMethodReceived(method)
+            case .method(let method): run(machine.methodReceived(method))
             case .header, .body: throw AMQPClientError.unexpectedFrame("content frame on channel 0")
             }
             return
         }
-        guard state == .open || state == .closing else {
+        guard machine.state == .open || machine.state == .closing else {
             throw AMQPClientError.unexpectedFrame("frame on channel \(frame.channel) before the connection opened")
         }
         // Frames for a channel this client already forgot (closed) are dropped.
@@ -180,7 +179,7 @@ final class AMQPClientHandler: ChannelInboundHandler {
 
     /// Opens a new channel with the next free number after the last one given out.
     func openChannel() -> EventLoopFuture<ChannelCore> {
-        guard state == .open else {
+        guard machine.isOpen else {
             return eventLoop.makeFailedFuture(closeError ?? .connectionClosed)
         }
         let channelMax = tuning.channelMax == 0 ? UInt16.max : tuning.channelMax
@@ -206,25 +205,21 @@ final class AMQPClientHandler: ChannelInboundHandler {
 
     // MARK: shutdown
 
-    /// Ends the connection because of a protocol error: tells the server why, then closes.
-    func failConnection(replyCode: UInt16, text: String, error: AMQPClientError) {
-        guard state != .closed else { return }
-        write(channel: 0, method: .connectionClose(.init(replyCode: replyCode, replyText: text)))
-        flushNow()
-        shutdown(error)
-        context?.close(promise: nil)
-    }
-
     /// Fails everything pending with `error` and stops timers. Idempotent.
     func shutdown(_ error: AMQPClientError) {
-        guard state != .closed else { return }
+        guard !isShutDown else { return }
+        isShutDown = true
         if closeError == nil, !cleanClose { closeError = error }
-        state = .closed
         heartbeatTask?.cancel()
         heartbeatTask = nil
         deadlineTask?.cancel()
         deadlineTask = nil
         handshakePromise.fail(error)
+        failChannels(error)
+    }
+
+    /// Fails every open channel's pending work and forgets the channels.
+    func failChannels(_ error: AMQPClientError) {
         let open = channels.values
         channels = [:]
         for core in open { core.connectionClosed(error) }
