@@ -158,6 +158,7 @@ extension AMQPChannel {
 
 /// A consumer's deliveries as an `AsyncSequence` (see `AMQPChannel.consume`).
 public struct AMQPConsumer: AsyncSequence, Sendable {
+    /// Each element is one delivery.
     public typealias Element = AMQPDelivery
 
     /// The consumer tag, for `basicCancel`.

@@ -27,6 +27,23 @@ struct LiveBrokerTests {
         try await connection.closeFuture.get()
     }
 
+    /// The usage example of the module documentation (AMQPClient.docc), with a fresh queue.
+    @Test func documentationExampleRuns() async throws {
+        let url = try #require(Live.url)
+        let connection = try await AMQPConnection.connect(to: url, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await connection.openChannel()
+        let queue = try await channel.queueDeclare(Live.queueName("example"), autoDelete: true).queue
+        try await channel.confirmSelect()
+        channel.basicPublish(routingKey: queue, body: ByteBuffer(string: "hello"), properties: .init(deliveryMode: 2))
+        try await channel.waitForConfirms()
+        var received: [String] = []
+        for try await delivery in try await channel.consume(queue: queue) {
+            received.append(String(buffer: delivery.body)); channel.basicAck(deliveryTag: delivery.deliveryTag); break
+        }
+        try await connection.close()
+        #expect(received == ["hello"])
+    }
+
     @Test func publishesAThousandWithConfirmsAndConsumesThemAll() async throws {
         let connection = try await Live.connect()
         let channel = try await connection.openChannel()
