@@ -84,12 +84,16 @@ public struct AMQPConfirm: Equatable, Sendable {
     public var multiple: Bool
     /// True for `basic.ack`, false for `basic.nack`.
     public var acked: Bool
+    /// How many outstanding publishes this confirm settled (0 for a repeated or unknown
+    /// tag), so a publisher can keep a window of unconfirmed messages without its own map.
+    public var settledCount: Int
 
     /// Creates a confirm.
-    public init(deliveryTag: UInt64, multiple: Bool, acked: Bool) {
+    public init(deliveryTag: UInt64, multiple: Bool, acked: Bool, settledCount: Int = 0) {
         self.deliveryTag = deliveryTag
         self.multiple = multiple
         self.acked = acked
+        self.settledCount = settledCount
     }
 }
 

@@ -227,7 +227,8 @@ final class ChannelCore {
     }
 
     private func confirmReceived(_ confirm: AMQPConfirm) {
-        confirms?.confirmReceived(confirm)
+        var confirm = confirm
+        confirm.settledCount = confirms?.confirmReceived(confirm) ?? 0
         confirmListener?(confirm)
     }
 

@@ -12,9 +12,11 @@ struct ConfirmTracker {
         var promise: EventLoopPromise<UInt64>?
     }
 
+    /// A `waitForConfirms` call: it covers the publishes unconfirmed when it was made.
     private struct Waiter {
+        var fromTag: UInt64
         var upToTag: UInt64
-        var nacksAtStart: Int
+        var nackedTag: UInt64?
         var promise: EventLoopPromise<Void>
     }
 
@@ -24,7 +26,6 @@ struct ConfirmTracker {
     private var firstTag: UInt64 = 1
     private var outstanding = CircularBuffer<Entry>()
     private var waiters: [Waiter] = []
-    private var nackCount = 0
 
     /// Records a publish and returns its sequence number.
     mutating func published(promise: EventLoopPromise<UInt64>?) -> UInt64 {
@@ -34,32 +35,42 @@ struct ConfirmTracker {
         return tag
     }
 
-    /// Applies a `basic.ack` / `basic.nack` from the server.
-    mutating func confirmReceived(_ confirm: AMQPConfirm) {
-        if !confirm.acked { nackCount += 1 }
+    /// Applies a `basic.ack` / `basic.nack` from the server; returns how many outstanding
+    /// publishes it settled.
+    @discardableResult
+    mutating func confirmReceived(_ confirm: AMQPConfirm) -> Int {
         let tag = confirm.deliveryTag
+        let firstBefore = firstTag
+        var settled = 0
         if confirm.multiple {
-            while !outstanding.isEmpty, firstTag <= tag { settleFirst(acked: confirm.acked) }
+            while !outstanding.isEmpty, firstTag <= tag {
+                if settleFirst(acked: confirm.acked) { settled += 1 }
+            }
         } else if tag >= firstTag, tag - firstTag < UInt64(outstanding.count) {
             let index = outstanding.index(outstanding.startIndex, offsetBy: Int(tag - firstTag))
             if !outstanding[index].settled {
                 outstanding[index].settled = true
                 complete(outstanding[index].promise, tag: tag, acked: confirm.acked)
                 outstanding[index].promise = nil
+                settled = 1
             }
+        }
+        if !confirm.acked, settled > 0 {
+            noteNack(confirm.multiple ? firstBefore...tag : tag...tag)
         }
         while let first = outstanding.first, first.settled {
             _ = outstanding.removeFirst()
             firstTag += 1
         }
         resolveWaiters()
+        return settled
     }
 
     /// A future that completes once every publish so far is confirmed; it fails with
     /// `publishNacked` when a nack arrived while it waited.
     mutating func waitForConfirms(eventLoop: any EventLoop) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
-        waiters.append(Waiter(upToTag: nextTag - 1, nacksAtStart: nackCount, promise: promise))
+        waiters.append(Waiter(fromTag: firstTag, upToTag: nextTag - 1, nackedTag: nil, promise: promise))
         resolveWaiters()
         return promise.futureResult
     }
@@ -71,10 +82,12 @@ struct ConfirmTracker {
         waiters = []
     }
 
-    private mutating func settleFirst(acked: Bool) {
+    /// Removes the first entry; returns true when it was still unsettled.
+    private mutating func settleFirst(acked: Bool) -> Bool {
         let entry = outstanding.removeFirst()
         if !entry.settled { complete(entry.promise, tag: firstTag, acked: acked) }
         firstTag += 1
+        return !entry.settled
     }
 
     private func complete(_ promise: EventLoopPromise<UInt64>?, tag: UInt64, acked: Bool) {
@@ -85,16 +98,25 @@ struct ConfirmTracker {
         }
     }
 
+    /// Marks the waiters whose publishes include a nacked tag.
+    private mutating func noteNack(_ tags: ClosedRange<UInt64>) {
+        for index in waiters.indices where waiters[index].nackedTag == nil {
+            let waiter = waiters[index]
+            guard waiter.fromTag <= waiter.upToTag, tags.overlaps(waiter.fromTag...waiter.upToTag) else { continue }
+            waiters[index].nackedTag = Swift.max(tags.lowerBound, waiter.fromTag)
+        }
+    }
+
     private mutating func resolveWaiters() {
         guard !waiters.isEmpty else { return }
         let confirmedBelow = outstanding.isEmpty ? nextTag : firstTag
         var remaining: [Waiter] = []
         for waiter in waiters {
             if waiter.upToTag < confirmedBelow {
-                if nackCount == waiter.nacksAtStart {
-                    waiter.promise.succeed()
+                if let nacked = waiter.nackedTag {
+                    waiter.promise.fail(AMQPClientError.publishNacked(deliveryTag: nacked))
                 } else {
-                    waiter.promise.fail(AMQPClientError.publishNacked(deliveryTag: waiter.upToTag))
+                    waiter.promise.succeed()
                 }
             } else {
                 remaining.append(waiter)

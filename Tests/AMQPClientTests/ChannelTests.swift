@@ -109,11 +109,11 @@ import Testing
         #expect(all.result == nil)
         try server.send(channel: 1, .basicNack(.init(deliveryTag: 3, multiple: false, requeue: false)))
         #expect(published[2].clientError == .publishNacked(deliveryTag: 3))
-        #expect(all.clientError == .publishNacked(deliveryTag: 4))
+        #expect(all.clientError == .publishNacked(deliveryTag: 3))
         #expect(confirms.values == [
-            AMQPConfirm(deliveryTag: 2, multiple: true, acked: true),
-            AMQPConfirm(deliveryTag: 4, multiple: false, acked: true),
-            AMQPConfirm(deliveryTag: 3, multiple: false, acked: false),
+            AMQPConfirm(deliveryTag: 2, multiple: true, acked: true, settledCount: 2),
+            AMQPConfirm(deliveryTag: 4, multiple: false, acked: true, settledCount: 1),
+            AMQPConfirm(deliveryTag: 3, multiple: false, acked: false, settledCount: 1),
         ])
         let none = FutureResult(channel.waitForConfirms())
         #expect(none.result != nil && none.error == nil)

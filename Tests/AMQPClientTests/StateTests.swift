@@ -45,19 +45,32 @@ import Testing
         #expect(tracker.nextTag == 6)
         let waiter = FutureResult(tracker.waitForConfirms(eventLoop: loop))
 
-        tracker.confirmReceived(AMQPConfirm(deliveryTag: 3, multiple: false, acked: true))
+        #expect(tracker.confirmReceived(AMQPConfirm(deliveryTag: 3, multiple: false, acked: true)) == 1)
         #expect(futures.map(\.value) == [nil, nil, 3, nil, nil])
-        tracker.confirmReceived(AMQPConfirm(deliveryTag: 4, multiple: true, acked: true))
+        #expect(tracker.confirmReceived(AMQPConfirm(deliveryTag: 4, multiple: true, acked: true)) == 3)
         #expect(futures.map(\.value) == [1, 2, 3, 4, nil])
         #expect(waiter.result == nil)
         tracker.confirmReceived(AMQPConfirm(deliveryTag: 5, multiple: false, acked: true))
         #expect(futures[4].value == 5)
         #expect(waiter.result != nil && waiter.error == nil)
         // A stale or repeated confirm changes nothing.
-        tracker.confirmReceived(AMQPConfirm(deliveryTag: 2, multiple: false, acked: false))
+        #expect(tracker.confirmReceived(AMQPConfirm(deliveryTag: 2, multiple: false, acked: false)) == 0)
         #expect(futures.map(\.value) == [1, 2, 3, 4, 5])
         let next = FutureResult(tracker.waitForConfirms(eventLoop: loop))
         #expect(next.result != nil && next.error == nil)
+    }
+
+    @Test func aWaiterFailsOnlyForNacksOfItsOwnPublishes() {
+        let loop = EmbeddedEventLoop()
+        var tracker = ConfirmTracker()
+        for _ in 1...2 { _ = tracker.published(promise: nil) }
+        let early = FutureResult(tracker.waitForConfirms(eventLoop: loop))
+        for _ in 3...4 { _ = tracker.published(promise: nil) }
+        let late = FutureResult(tracker.waitForConfirms(eventLoop: loop))
+        tracker.confirmReceived(AMQPConfirm(deliveryTag: 4, multiple: false, acked: false))
+        tracker.confirmReceived(AMQPConfirm(deliveryTag: 3, multiple: true, acked: true))
+        #expect(early.result != nil && early.error == nil)
+        #expect(late.clientError == .publishNacked(deliveryTag: 4))
     }
 
     @Test func failAllFailsOutstandingPromisesAndWaiters() {
