@@ -10,6 +10,12 @@ extension AMQPConnection {
         try await connect(to: url, eventLoopGroup: eventLoopGroup, configuration: configuration).get()
     }
 
+    /// Runs the client over `channel` (see the future-returning version).
+    public static func start(on channel: any NIOCore.Channel,
+                             configuration: AMQPConnectionConfiguration) async throws -> AMQPConnection {
+        try await start(on: channel, configuration: configuration).get()
+    }
+
     /// Opens a channel.
     public func openChannel() async throws -> AMQPChannel {
         try await openChannel().get()

@@ -25,6 +25,7 @@ final class AMQPClientHandler: ChannelInboundHandler {
     /// Channel 0's protocol state.
     var machine: ConnectionStateMachine
     var blockedHandler: (@Sendable (AMQPBlockedEvent) -> Void)?
+    var writabilityHandler: (@Sendable (Bool) -> Void)?
     var decoder = FrameDecoder()
     var context: ChannelHandlerContext?
     var channels: [UInt16: ChannelCore] = [:]
@@ -112,6 +113,11 @@ final class AMQPClientHandler: ChannelInboundHandler {
         } catch {
             run(machine.protocolViolation(.protocolError("\(error)"), replyCode: .internalError))
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        writabilityHandler?(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

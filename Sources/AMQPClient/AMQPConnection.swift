@@ -109,6 +109,18 @@ public final class AMQPConnection: Sendable {
         }
     }
 
+    /// False while the socket's send buffer is above its high-water mark: a publisher
+    /// should pause until the writability callback reports true again.
+    public var isWritable: Bool { channel.isWritable }
+
+    /// Sets the callback for changes of `isWritable`; it runs on the event loop.
+    public func setWritabilityHandler(_ callback: @escaping @Sendable (Bool) -> Void) {
+        _ = onLoop { handler in
+            handler.writabilityHandler = callback
+            return handler.eventLoop.makeSucceededVoidFuture()
+        }
+    }
+
     /// Writes and flushes every frame buffered so far (publishes and acks are otherwise
     /// flushed at the end of the current event-loop tick).
     public func flush() {

@@ -148,6 +148,19 @@ import Testing
         #expect(events.values == [.blocked(reason: "low on memory"), .unblocked])
     }
 
+    @Test func writabilityChangesReachTheCallback() throws {
+        let server = try FakeServer()
+        let connection = try server.handshake()
+        let changes = Recorder<Bool>()
+        connection.setWritabilityHandler { changes.append($0) }
+        server.channel.isWritable = false
+        server.channel.pipeline.fireChannelWritabilityChanged()
+        #expect(!connection.isWritable)
+        server.channel.isWritable = true
+        server.channel.pipeline.fireChannelWritabilityChanged()
+        #expect(changes.values == [false, true])
+    }
+
     @Test func undecodableBytesCloseTheConnectionWithFrameError() throws {
         let server = try FakeServer()
         let connection = try server.handshake()
