@@ -22,14 +22,18 @@ public struct AMQPConnectionConfiguration: Sendable {
     public var connectionName: String?
     /// Deadline for the TCP connect.
     public var connectTimeout: TimeAmount
-    /// Deadline for the AMQP handshake (protocol header to `open-ok`).
+    /// Deadline for the AMQP handshake (protocol header to `open-ok`) and for `close-ok`.
     public var handshakeTimeout: TimeAmount
+    /// Deadline for the reply to a synchronous channel method (declare, bind, get...).
+    /// When it passes, the call and the channel fail with `timeout`; nil waits forever.
+    public var rpcTimeout: TimeAmount?
 
     /// Creates a configuration; the defaults match RabbitMQ's Java client.
     public init(username: String = "guest", password: String = "guest", virtualHost: String = "/",
                 channelMax: UInt16 = 2047, frameMax: UInt32 = AMQPLimits.frameSizeBytesMaxDefault,
                 heartbeatSeconds: UInt16 = 60, connectionName: String? = nil,
-                connectTimeout: TimeAmount = .seconds(10), handshakeTimeout: TimeAmount = .seconds(10)) {
+                connectTimeout: TimeAmount = .seconds(10), handshakeTimeout: TimeAmount = .seconds(10),
+                rpcTimeout: TimeAmount? = .seconds(60)) {
         self.username = username
         self.password = password
         self.virtualHost = virtualHost
@@ -39,6 +43,7 @@ public struct AMQPConnectionConfiguration: Sendable {
         self.connectionName = connectionName
         self.connectTimeout = connectTimeout
         self.handshakeTimeout = handshakeTimeout
+        self.rpcTimeout = rpcTimeout
     }
 
     /// Creates a configuration with the credentials and virtual host of `url`.

@@ -30,12 +30,15 @@ final class ChannelCore {
         var alternativeMethodID: UInt16?
         var consumer: Consumer?
         var promise: EventLoopPromise<Reply>
+        var serial: UInt64
+        var deadline: Scheduled<Void>?
     }
 
     let id: UInt16
     let connection: AMQPClientHandler
     private(set) var state: State = .opening
     private var pending = CircularBuffer<PendingCall>()
+    private var nextCallSerial: UInt64 = 0
     private var assembler = ContentAssembler()
     private var consumers: [String: Consumer] = [:]
     private var closePromise: EventLoopPromise<Void>?
@@ -80,11 +83,20 @@ final class ChannelCore {
         if let error = unusableError { return eventLoop.makeFailedFuture(error) }
         if case .opening = state, !allowWhileOpening { return eventLoop.makeFailedFuture(AMQPClientError.channelClosed) }
         let promise = eventLoop.makePromise(of: Reply.self)
-        var call = PendingCall(classID: method.classID, methodID: method.methodID + 1, consumer: consumer, promise: promise)
+        nextCallSerial += 1
+        var call = PendingCall(classID: method.classID, methodID: method.methodID + 1, consumer: consumer,
+                               promise: promise, serial: nextCallSerial)
         switch method {
         case .exchangeUnbind: call.methodID = 51  // RabbitMQ numbers exchange.unbind-ok 51
         case .basicGet: call.alternativeMethodID = 72  // get-ok or get-empty
         default: break
+        }
+        if let timeout = connection.configuration.rpcTimeout {
+            let this = NIOLoopBound(self, eventLoop: eventLoop)
+            let serial = call.serial
+            call.deadline = eventLoop.scheduleTask(in: timeout) {
+                this.value.callTimedOut(serial: serial, method: method, after: timeout)
+            }
         }
         pending.append(call)
         connection.write(channel: id, method: method)
@@ -215,6 +227,7 @@ final class ChannelCore {
             throw .unexpectedFrame("\(method.name) on channel \(id) does not answer the call waiting")
         }
         pending.removeFirst()
+        head.deadline?.cancel()
         switch method {
         case .basicConsumeOk(let ok):
             if let consumer = head.consumer { consumers[ok.consumerTag] = consumer }
@@ -234,6 +247,23 @@ final class ChannelCore {
 
     // MARK: end
 
+    /// A call got no reply in time. Replies come in order, so the channel cannot be used
+    /// any more: tell the server it is closed, fail everything with `timeout` and forget it
+    /// (the late `close-ok` then lands on a forgotten channel and is dropped).
+    private func callTimedOut(serial: UInt64, method: Method, after timeout: TimeAmount) {
+        guard pending.contains(where: { $0.serial == serial }), unusableError == nil || isClosing else { return }
+        let text = "no reply to \(method.name) on channel \(id) within \(timeout)"
+        connection.write(channel: id, method: .channelClose(.init(replyCode: ReplyCode.replySuccess.rawValue,
+                                                                   replyText: "client timeout")))
+        connection.flushNow()
+        finish(.timeout(text))
+    }
+
+    private var isClosing: Bool {
+        if case .closing = state { return true }
+        return false
+    }
+
     /// The connection ended: fail everything.
     func connectionClosed(_ error: AMQPClientError) {
         finish(error, forget: false)
@@ -245,7 +275,10 @@ final class ChannelCore {
         state = .closed(error)
         let calls = pending
         pending.removeAll()
-        for call in calls { call.promise.fail(error) }
+        for call in calls {
+            call.deadline?.cancel()
+            call.promise.fail(error)
+        }
         confirms?.failAll(error)
         let ended = consumers.values
         consumers = [:]

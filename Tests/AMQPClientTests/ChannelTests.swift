@@ -306,6 +306,28 @@ import Testing
         #expect(flow.value == true)
     }
 
+    @Test func aCallWithoutReplyTimesOutAndClosesTheChannel() throws {
+        let server = try FakeServer(configuration: .init(rpcTimeout: .seconds(30)))
+        let connection = try server.handshake()
+        let channel = try server.openChannel(connection)
+        let declare = FutureResult(channel.queueDeclare("slow"))
+        let purge = FutureResult(channel.queuePurge("slow"))
+        _ = try server.readMethods()
+        server.loop.advanceTime(by: .seconds(29))
+        #expect(declare.result == nil)
+        server.loop.advanceTime(by: .seconds(1))
+        guard case .timeout = declare.clientError, case .timeout = purge.clientError else {
+            Issue.record("expected timeouts, got \(String(describing: declare.result)), \(String(describing: purge.result))")
+            return
+        }
+        #expect(try server.readMethods().map(\.1) == [.channelClose(.init(replyCode: 200, replyText: "client timeout"))])
+        // Late replies for the forgotten channel are dropped; the connection stays up.
+        try server.send(channel: 1, .queueDeclareOk(.init(queue: "slow")))
+        try server.send(channel: 1, .channelCloseOk(.init()))
+        #expect(server.channel.isActive)
+        _ = try server.openChannel(connection, expecting: 2)
+    }
+
     @Test func transactionAndRecoverMethodsMatchTheirReplies() throws {
         let server = try FakeServer()
         let channel = try server.openChannel(try server.handshake())
