@@ -41,6 +41,20 @@ extension AMQPChannel {
         try await exchangeDelete(name, ifUnused: ifUnused).get()
     }
 
+    /// Binds exchange `destination` to exchange `source`.
+    public func exchangeBind(destination: String, source: String, routingKey: String = "",
+                             arguments: FieldTable = FieldTable()) async throws {
+        try await exchangeBind(destination: destination, source: source, routingKey: routingKey,
+                               arguments: arguments).get()
+    }
+
+    /// Removes an exchange-to-exchange binding.
+    public func exchangeUnbind(destination: String, source: String, routingKey: String = "",
+                               arguments: FieldTable = FieldTable()) async throws {
+        try await exchangeUnbind(destination: destination, source: source, routingKey: routingKey,
+                                 arguments: arguments).get()
+    }
+
     /// Declares a queue.
     public func queueDeclare(_ name: String = "", passive: Bool = false, durable: Bool = false,
                              exclusive: Bool = false, autoDelete: Bool = false,
@@ -135,6 +149,11 @@ extension AMQPChannel {
                              onDelivery: @escaping @Sendable (AMQPDelivery) -> Void) async throws -> String {
         try await basicConsume(queue: queue, consumerTag: consumerTag, noAck: noAck, exclusive: exclusive,
                                arguments: arguments, onEnd: onEnd, onDelivery: onDelivery).get()
+    }
+
+    /// Whether the channel is open, and if not, why: nil while usable.
+    public func closeReason() async throws -> AMQPClientError? {
+        try await closeReason().get()
     }
 
     /// Closes the channel.
