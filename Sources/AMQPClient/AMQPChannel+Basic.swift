@@ -14,6 +14,10 @@ extension AMQPChannel {
     public func basicPublish(exchange: String = "", routingKey: String, body: ByteBuffer,
                              properties: BasicProperties = BasicProperties(), mandatory: Bool = false) {
         let method = Basic.Publish(exchange: exchange, routingKey: routingKey, mandatory: mandatory)
+        if eventLoop.inEventLoop {  // the hot path: no closure, no hop
+            _ = core.value.publish(method, body: body, properties: properties, promise: nil)
+            return
+        }
         perform { core in _ = core.publish(method, body: body, properties: properties, promise: nil) }
     }
 
@@ -111,7 +115,12 @@ extension AMQPChannel {
 
     /// Acknowledges a delivery (and every earlier one when `multiple`). Fire-and-forget.
     public func basicAck(deliveryTag: UInt64, multiple: Bool = false) {
-        perform { core in _ = core.send(.basicAck(.init(deliveryTag: deliveryTag, multiple: multiple))) }
+        let ack = Method.basicAck(.init(deliveryTag: deliveryTag, multiple: multiple))
+        if eventLoop.inEventLoop {  // the hot path: no closure, no hop
+            _ = core.value.send(ack)
+            return
+        }
+        perform { core in _ = core.send(ack) }
     }
 
     /// Rejects a delivery (and every earlier one when `multiple`), requeueing it or not.

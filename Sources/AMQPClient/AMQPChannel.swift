@@ -16,6 +16,11 @@ public final class AMQPChannel: Sendable {
     public let connection: AMQPConnection
     let core: NIOLoopBound<ChannelCore>
 
+    /// Completes when the channel is closed: succeeds after `close()`, fails with the reason
+    /// otherwise (e.g. `channelClosedByServer` after a publish to a missing exchange, which
+    /// no pending call would report).
+    public let closeFuture: EventLoopFuture<Void>
+
     /// The event loop that runs the channel; callbacks run on it.
     public var eventLoop: any EventLoop { connection.eventLoop }
 
@@ -23,6 +28,7 @@ public final class AMQPChannel: Sendable {
         self.channelID = core.id
         self.connection = connection
         self.core = NIOLoopBound(core, eventLoop: connection.eventLoop)
+        self.closeFuture = core.endPromise.futureResult
     }
 
     /// Runs `body` with the channel state on the event loop.

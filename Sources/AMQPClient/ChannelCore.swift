@@ -42,6 +42,8 @@ final class ChannelCore {
     private var assembler = ContentAssembler()
     private var consumers: [String: Consumer] = [:]
     private var closePromise: EventLoopPromise<Void>?
+    /// Completes when the channel ends: succeeds after a client close, fails otherwise.
+    let endPromise: EventLoopPromise<Void>
     var confirms: ConfirmTracker?
     var confirmListener: (@Sendable (AMQPConfirm) -> Void)?
     var returnListener: (@Sendable (AMQPReturnedMessage) -> Void)?
@@ -57,6 +59,7 @@ final class ChannelCore {
     init(id: UInt16, connection: AMQPClientHandler) {
         self.id = id
         self.connection = connection
+        self.endPromise = connection.eventLoop.makePromise()
     }
 
     /// The error calls fail with when the channel cannot be used, or nil when it can.
@@ -285,6 +288,11 @@ final class ChannelCore {
         for consumer in ended { consumer.onEnd?(.closed(error)) }
         closePromise?.succeed()
         closePromise = nil
+        if error == .channelClosed {
+            endPromise.succeed()
+        } else {
+            endPromise.fail(error)
+        }
         if forget { connection.channelFinished(id) }
     }
 }

@@ -242,6 +242,17 @@ import Testing
         #expect(reopened.channelID == 2)
     }
 
+    @Test func closeFutureReportsAServerCloseWithNoCallPending() throws {
+        let server = try FakeServer()
+        let channel = try server.openChannel(try server.handshake())
+        let closed = FutureResult(channel.closeFuture)
+        channel.basicPublish(exchange: "missing", routingKey: "k", body: ByteBuffer(string: "x"))
+        _ = try server.readFrames()
+        try server.send(channel: 1, .channelClose(.init(replyCode: 404, replyText: "NOT_FOUND - no exchange 'missing'",
+                                                        classId: 60, methodId: 40)))
+        #expect(closed.clientError?.replyCode == 404)
+    }
+
     @Test func clientChannelCloseWaitsForCloseOk() throws {
         let server = try FakeServer()
         let connection = try server.handshake()
@@ -252,6 +263,7 @@ import Testing
         #expect(close.result == nil)
         try server.send(channel: 1, .channelCloseOk(.init()))
         #expect(close.result != nil && close.error == nil)
+        #expect(FutureResult(channel.closeFuture).result != nil && FutureResult(channel.closeFuture).error == nil)
         #expect(FutureResult(channel.queuePurge("q")).clientError == .channelClosed)
         #expect(second.channelID == 2)
     }

@@ -159,6 +159,19 @@ struct LiveBrokerTests {
         try await connection.close()
     }
 
+    @Test func publishToAMissingExchangeClosesTheChannelWith404() async throws {
+        let connection = try await Live.connect()
+        let channel = try await connection.openChannel()
+        channel.basicPublish(exchange: Live.queueName("no-such-exchange"), routingKey: "k", body: ByteBuffer(string: "x"))
+        do {
+            try await withTimeout(10, "channel close") { try await channel.closeFuture.get() }
+            Issue.record("the channel stayed open")
+        } catch let error as AMQPClientError {
+            #expect(error.replyCode == 404)
+        }
+        try await connection.close()
+    }
+
     @Test func unroutableMandatoryMessageIsReturned() async throws {
         let connection = try await Live.connect()
         let channel = try await connection.openChannel()
