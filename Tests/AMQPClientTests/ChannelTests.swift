@@ -160,6 +160,28 @@ import Testing
         #expect(try server.readMethods().map(\.1) == [.basicAck(.init(deliveryTag: 2, multiple: true))])
     }
 
+    @Test func framesSplitAcrossReadsOneByteAtATimeAreReassembled() throws {
+        let server = try FakeServer()
+        let channel = try server.openChannel(try server.handshake())
+        let deliveries = Recorder<AMQPDelivery>()
+        _ = channel.basicConsume(queue: "q", consumerTag: "c1") { deliveries.append($0) }
+        var bytes = ByteBuffer()
+        for frame in [
+            Frame(channel: 1, payload: .method(.basicConsumeOk(.init(consumerTag: "c1")))),
+            Frame(channel: 1, payload: .method(.basicDeliver(.init(consumerTag: "c1", deliveryTag: 1)))),
+            Frame(channel: 1, payload: .header(ContentHeader(bodySize: 5, properties: .init(priority: 3)))),
+            Frame(channel: 1, payload: .body(ByteBuffer(string: "ab"))),
+            Frame(channel: 0, payload: .heartbeat),
+            Frame(channel: 1, payload: .body(ByteBuffer(string: "cde"))),
+        ] { bytes.writeAMQPFrame(frame) }
+        for byte in bytes.readableBytesView {
+            try server.channel.writeInbound(ByteBuffer(bytes: [byte]))
+        }
+        #expect(deliveries.values.count == 1)
+        #expect(deliveries.values.first?.body == ByteBuffer(string: "abcde"))
+        #expect(deliveries.values.first?.properties.priority == 3)
+    }
+
     @Test func getReturnsNilWhenEmptyAndTheMessageWithItsCount() throws {
         let server = try FakeServer()
         let channel = try server.openChannel(try server.handshake())
