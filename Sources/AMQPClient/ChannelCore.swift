@@ -122,6 +122,10 @@ final class ChannelCore {
             promise?.fail(error)
             return nil
         }
+        if let promise, confirms == nil {
+            promise.fail(AMQPClientError.notInConfirmMode)  // nothing sent: it could never be confirmed
+            return nil
+        }
         var header: ContentHeader
         if let last = lastPublishedHeader, last.properties == properties {
             header = last
@@ -132,10 +136,7 @@ final class ChannelCore {
         }
         connection.writeContent(channel: id, method: .basicPublish(publish), header: header, body: body)
         connection.flushSoon()
-        guard confirms != nil else {
-            promise?.fail(AMQPClientError.notInConfirmMode)
-            return nil
-        }
+        guard confirms != nil else { return nil }
         return confirms!.published(promise: promise)
     }
 

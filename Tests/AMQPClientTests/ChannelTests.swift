@@ -124,6 +124,7 @@ import Testing
         let channel = try server.openChannel(try server.handshake())
         let result = FutureResult(channel.basicPublishConfirmed(routingKey: "q", body: ByteBuffer()))
         #expect(result.clientError == .notInConfirmMode)
+        #expect(try server.readFrames().isEmpty)
     }
 
     @Test func deliveryIsAssembledFromSplitBodyFrames() throws {
