@@ -162,7 +162,8 @@ extension AMQPChannel {
     }
 
     /// Starts a consumer whose deliveries arrive as an `AsyncSequence`. The sequence ends
-    /// when the consumer is cancelled, and throws when the channel or connection closes.
+    /// when the consumer is cancelled or this client closes the channel, and throws when the
+    /// server closes the channel or the connection ends.
     /// Deliveries are buffered without bound: use `basicQos` to bound them.
     public func consume(queue: String, consumerTag: String = "", noAck: Bool = false, exclusive: Bool = false,
                         arguments: FieldTable = FieldTable()) async throws -> AMQPConsumer {
@@ -171,7 +172,7 @@ extension AMQPChannel {
             queue: queue, consumerTag: consumerTag, noAck: noAck, exclusive: exclusive, arguments: arguments,
             onEnd: { end in
                 switch end {
-                case .cancelledByClient, .cancelledByServer: continuation.finish()
+                case .cancelledByClient, .cancelledByServer, .closed(.channelClosed): continuation.finish()
                 case .closed(let error): continuation.finish(throwing: error)
                 }
             },
