@@ -125,10 +125,21 @@ let package = Package(
         .testTarget(
             name: "WarrenAMQPTests",
             dependencies: [
-                "WarrenAMQP", "AMQPProtocol", "WarrenTestSupport",
+                "WarrenAMQP", "AMQPProtocol", "WarrenTestSupport", "AMQPClient", "WarrenServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AMQPClientTests",
+            dependencies: [
+                "AMQPClient",
+                "AMQPProtocol",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

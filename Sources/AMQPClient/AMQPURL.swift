@@ -2,12 +2,18 @@
 
 /// Connection parameters taken from an `amqp://` URI.
 public struct AMQPURL: Equatable, Sendable {
+    /// Host name or address.
     public var host: String
+    /// TCP port (5672 when the URI names none).
     public var port: Int
+    /// User name for SASL PLAIN.
     public var username: String
+    /// Password for SASL PLAIN.
     public var password: String
+    /// Virtual host (`/` when the URI has no path).
     public var virtualHost: String
 
+    /// Creates connection parameters; the defaults are RabbitMQ's.
     public init(host: String = "127.0.0.1", port: Int = 5672, username: String = "guest",
                 password: String = "guest", virtualHost: String = "/") {
         self.host = host
@@ -19,8 +25,11 @@ public struct AMQPURL: Equatable, Sendable {
 
     /// Errors for URIs that cannot be used.
     public enum ParseError: Error, Equatable {
+        /// The scheme is not `amqp`.
         case unsupportedScheme(String)
+        /// The port is not a number in 1...65535.
         case invalidPort(String)
+        /// A `%` is not followed by two hex digits.
         case invalidPercentEncoding(String)
     }
 
