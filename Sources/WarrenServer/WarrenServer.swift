@@ -14,24 +14,31 @@ public final class WarrenServer: Sendable {
     public let listener: AMQPListener
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
+    let services: ServiceGroup
 
-    public init(configuration: WarrenConfiguration, logger: Logger) {
+    /// Builds a node; `signals` start a graceful shutdown (none in tests: call `shutdown()`).
+    public init(configuration: WarrenConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) {
         self.configuration = configuration
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger)
+        self.services = ServiceGroup(configuration: .init(
+            services: [.init(service: listener)], gracefulShutdownSignals: signals, logger: logger))
     }
 
-    /// Runs until a shutdown signal arrives (or `signals` is empty and the task is cancelled).
-    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+    /// Starts a graceful shutdown: connections get 320 CONNECTION_FORCED, then `run` returns.
+    public func shutdown() async {
+        await services.triggerGracefulShutdown()
+    }
+
+    /// Runs until a shutdown signal arrives or `shutdown()` is called.
+    public func run() async throws {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         logger.info("Warren starting", metadata: [
             "version": "\(WarrenVersion.string)",
             "amqp": "\(configuration.amqp.host):\(configuration.amqp.port)",
             "data": "\(configuration.dataDirectory)",
         ])
-        let services = ServiceGroup(configuration: .init(
-            services: [.init(service: listener)], gracefulShutdownSignals: signals, logger: logger))
         do {
             try await services.run()
         } catch {
