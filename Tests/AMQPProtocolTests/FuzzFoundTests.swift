@@ -35,3 +35,18 @@ extension FuzzFoundTests {
         #expect(frame == Frame(channel: 1, payload: .method(.queueDeclare(.init(queue: "очередь-キュー-🐇")))))
     }
 }
+
+extension FuzzFoundTests {
+    /// A NaN double in a field table keeps its exact bits through decode and encode.
+    @Test func nanDoubleKeepsItsBits() throws {
+        let bits: UInt64 = 0xFFFF_FFFF_0001_D10C
+        var buffer = ByteBuffer()
+        buffer.writeAMQPFieldTable(["d": .double(Double(bitPattern: bits))])
+        let table = try buffer.readAMQPFieldTable()
+        guard case .double(let value)? = table["d"] else {
+            Issue.record("not a double")
+            return
+        }
+        #expect(value.isNaN && value.bitPattern == bits)
+    }
+}
