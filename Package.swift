@@ -55,7 +55,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WarrenLogTests",
-            dependencies: ["WarrenLog"],
+            dependencies: [
+                "WarrenLog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]
