@@ -109,6 +109,7 @@ public final class PartitionLog {
 
     /// Appends `records` as one batch and returns their offsets. The bytes are written before
     /// this returns; they are durable once `highWatermark > lastOffset` (see `whenDurable`).
+    @discardableResult
     public func append(_ records: [LogRecord]) throws -> AppendResult {
         guard !isClosed else { throw LogError.closed }
         if let failure = durability.currentFailure { throw failure }
