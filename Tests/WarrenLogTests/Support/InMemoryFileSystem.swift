@@ -29,6 +29,10 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     private var directories: Set<String> = []
     private var faults = Faults()
     private(set) var syncCount = 0
+    private var bytesReadCount = 0
+
+    /// Bytes returned by reads so far.
+    var bytesRead: Int { lock.withLock { bytesReadCount } }
 
     func setFaults(_ update: (inout Faults) -> Void) {
         lock.withLock { update(&faults) }
@@ -126,6 +130,7 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     }
 
     fileprivate func countSync() { syncCount += 1 }
+    fileprivate func countRead(_ bytes: Int) { bytesReadCount += bytes }
 }
 
 /// A handle on an in-memory file.
@@ -147,6 +152,7 @@ final class InMemoryFile: LogFile, @unchecked Sendable {
             let start = min(Int(offset), node.data.count)
             var end = min(start + count, node.data.count)
             if faults.shortReads && end - start > 1 { end = start + (end - start) / 2 }
+            fileSystem.countRead(end - start)
             return ByteBuffer(bytes: node.data[start..<end])
         }
     }
