@@ -64,7 +64,10 @@ struct BenchAppend: ParsableCommand {
                     }
                     owner.unlock()
                 }
+                // Wait for the last batches, then restore the count (libdispatch traps when a
+                // semaphore is freed below its initial value).
                 for _ in 0..<window { slots.wait() }
+                for _ in 0..<window { slots.signal() }
                 group.leave()
             }
         }
