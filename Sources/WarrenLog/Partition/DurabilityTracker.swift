@@ -32,13 +32,29 @@ final class DurabilityTracker: @unchecked Sendable {
     /// when the log must be queued on the flusher (it was not already).
     func request(upTo offset: Int64, files: [any LogFile], directory: Bool) -> Bool {
         lock.withLock {
-            requestedOffset = max(requestedOffset, offset)
-            for file in files where !dirtyFiles.contains(where: { $0 === file }) { dirtyFiles.append(file) }
-            directoryDirty = directoryDirty || directory
-            if isQueued || failure != nil { return false }
-            isQueued = true
-            return true
+            for file in files { markDirty(file) }
+            return enqueueIfNeeded(offset: offset, directory: directory)
         }
+    }
+
+    /// `request` for the common case of one file, without building an array.
+    func request(upTo offset: Int64, file: (any LogFile)?) -> Bool {
+        lock.withLock {
+            if let file { markDirty(file) }
+            return enqueueIfNeeded(offset: offset, directory: false)
+        }
+    }
+
+    private func markDirty(_ file: any LogFile) {
+        if !dirtyFiles.contains(where: { $0 === file }) { dirtyFiles.append(file) }
+    }
+
+    private func enqueueIfNeeded(offset: Int64, directory: Bool) -> Bool {
+        requestedOffset = max(requestedOffset, offset)
+        directoryDirty = directoryDirty || directory
+        if isQueued || failure != nil { return false }
+        isQueued = true
+        return true
     }
 
     /// Called by the flusher: takes the pending work, syncs it, and publishes the result.

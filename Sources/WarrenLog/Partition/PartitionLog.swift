@@ -195,8 +195,7 @@ public final class PartitionLog {
 
     private func requestFlush() {
         lastFlushRequestMs = clock.nowMilliseconds()
-        let files: [any LogFile] = activeSegment.file.map { [$0] } ?? []
-        if durability.request(upTo: logEndOffset, files: files, directory: false) { flusher.enqueue(durability) }
+        if durability.request(upTo: logEndOffset, file: activeSegment.file) { flusher.enqueue(durability) }
     }
 
     // MARK: Durability

@@ -34,6 +34,7 @@ final class Segment {
     private var offsetIndex: OffsetIndex?
     private var timeIndex: TimeIndex?
     private var lastIndexedPosition: Int64 = 0
+    private var scratch = ByteBuffer()
 
     static func fileName(_ baseOffset: Int64, _ suffix: String) -> String {
         let digits = String(baseOffset)
@@ -119,12 +120,13 @@ final class Segment {
     private func addIndexEntries(relativeOffset: UInt32, position: Int64) throws {
         let entry = OffsetIndexEntry(relativeOffset: relativeOffset, position: UInt32(position))
         let timeEntry = TimeIndexEntry(maxTimestampBefore: maxTimestamp, relativeOffset: relativeOffset)
-        var bytes = ByteBuffer()
-        OffsetIndex.encode(entry, into: &bytes)
-        try indexFile?.write(bytes, at: Int64(offsetIndex!.entries.count * OffsetIndex.entryBytes))
-        bytes.clear()
-        TimeIndex.encode(timeEntry, into: &bytes)
-        try timeIndexFile?.write(bytes, at: Int64(timeIndex!.entries.count * TimeIndex.entryBytes))
+        // One scratch buffer for index writes, so appends do not allocate for index entries.
+        scratch.clear()
+        OffsetIndex.encode(entry, into: &scratch)
+        try indexFile?.write(scratch, at: Int64(offsetIndex!.entries.count * OffsetIndex.entryBytes))
+        scratch.clear()
+        TimeIndex.encode(timeEntry, into: &scratch)
+        try timeIndexFile?.write(scratch, at: Int64(timeIndex!.entries.count * TimeIndex.entryBytes))
         offsetIndex!.append(entry)
         timeIndex!.append(timeEntry)
         lastIndexedPosition = position
