@@ -93,6 +93,12 @@ public final class PartitionLog {
         self.durability = DurabilityTracker(durableOffset: durableOffset) { try fileSystem.syncDirectory(directory) }
     }
 
+    deinit {
+        // A log dropped without `close` is treated as a crash on the next open; its own
+        // flusher thread still has to stop.
+        if ownsFlusher && !isClosed { flusher.shutdown() }
+    }
+
     /// First offset still in the log.
     public var logStartOffset: Int64 { segments[0].baseOffset }
     /// Offset the next appended record will get.

@@ -36,8 +36,11 @@ extension PartitionLog {
             case .stream:
                 pastRetention = overSize || overAge
             case .workQueue:
+                // Unlimited and no group registered yet: keep everything for the first group,
+                // as a RabbitMQ queue keeps messages published before anyone consumes.
                 let unlimited = policy.maxBytes == nil && policy.maxAge == nil
-                pastRetention = (unlimited || overSize || overAge) && lowestFloor >= segment.nextOffset
+                pastRetention =
+                    ((unlimited && !floors.isEmpty) || overSize || overAge) && lowestFloor >= segment.nextOffset
             }
             guard pastRetention else { break }
             remainingBytes -= segment.size

@@ -7,8 +7,9 @@
 /// - `.stream`: a segment past retention is deleted, whatever consumers have read.
 /// - `.workQueue`: a segment is deleted only when every registered floor (one per consumer
 ///   group, its ack floor) has moved past it, *and* it is past retention; with no size or age
-///   limit set, every segment counts as past retention, so segments go as soon as every group
-///   has settled them.
+///   limit set, every segment counts as past retention once at least one floor is registered,
+///   so segments go as soon as every group has settled them; with no floor at all nothing goes
+///   (messages wait for the first group).
 public struct RetentionPolicy: Sendable, Equatable {
     /// Whether consumer floors pin segments.
     public enum Mode: Sendable, Equatable {
