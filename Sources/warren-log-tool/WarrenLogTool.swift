@@ -8,6 +8,6 @@ struct WarrenLogTool: ParsableCommand {
         commandName: "warren-log-tool",
         abstract: "Crash tests and benchmarks for the WarrenLog partition log.",
         subcommands: [
-            CrashAppend.self, CrashVerify.self, BenchAppend.self, BenchRead.self, BenchOpen.self, BenchAllocations.self,
+            CrashAppend.self, CrashVerify.self, BenchAppend.self, BenchRead.self, BenchOpen.self, BenchAllocations.self, BenchCRC.self,
         ])
 }
