@@ -156,6 +156,24 @@ import Testing
     }
 
     @Test(arguments: Storage.allCases)
+    func followerCopiesLeaderBatchesByteForByte(storage: Storage) throws {
+        let leaderHarness = LogHarness(storage)
+        let followerHarness = LogHarness(storage)
+        defer { leaderHarness.cleanUp(); followerHarness.cleanUp() }
+        let leader = try leaderHarness.open()
+        let follower = try followerHarness.open()
+        defer { try? leader.close(); try? follower.close() }
+        leader.leaderEpoch = 5
+        try leader.append([makeRecord(0), makeRecord(1)])
+        try leader.append([makeRecord(2)])
+        for batch in try leader.read(from: 0, maxBytes: 1 << 20) { try follower.append(batch: batch) }
+        #expect(try follower.read(from: 0, maxBytes: 1 << 20).map(\.bytes) == leader.read(from: 0, maxBytes: 1 << 20).map(\.bytes))
+        #expect(follower.logEndOffset == 3)
+        let stale = try leader.read(from: 2, maxBytes: 1 << 20)[0]
+        #expect(throws: LogError.self) { try follower.append(batch: stale) }
+    }
+
+    @Test(arguments: Storage.allCases)
     func farBehindReaderDoesNotEvictTheTail(storage: Storage) throws {
         let harness = LogHarness(storage)
         defer { harness.cleanUp() }

@@ -144,6 +144,29 @@ public final class PartitionLog {
         return AppendResult(baseOffset: header.baseOffset, lastOffset: header.lastOffset)
     }
 
+    /// Appends a batch exactly as another log stored it (a follower copying its leader). The
+    /// batch was validated when decoded; its base offset must be the log end offset, and its
+    /// bytes, leader epoch included, are stored unchanged.
+    @discardableResult
+    public func append(batch: RecordBatch) throws -> AppendResult {
+        guard !isClosed else { throw LogError.closed }
+        if let failure = durability.currentFailure { throw failure }
+        guard batch.baseOffset == logEndOffset else {
+            throw LogError.malformedBatch(baseOffset: batch.baseOffset, reason: "expected base offset \(logEndOffset)")
+        }
+        let now = clock.nowMilliseconds()
+        if shouldRoll(adding: batch.header.totalBytes, nowMs: now) { try roll(nowMs: now) }
+        do {
+            try activeSegment.append(batch.bytes, header: batch.header)
+        } catch {
+            durability.fail(.storageFailed("append: \(error)"))
+            throw error
+        }
+        tailCache.append(batch)
+        requestDurability(nowMs: now)
+        return AppendResult(baseOffset: batch.baseOffset, lastOffset: batch.lastOffset)
+    }
+
     private func shouldRoll(adding bytes: Int, nowMs: Int64) -> Bool {
         let active = activeSegment
         guard active.size > 0 else { return false }
