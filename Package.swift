@@ -44,6 +44,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Crash-test child process and benchmarks for WarrenLog (scripts/log-crash-test.sh, docs/benchmarks.md).
+        .executableTarget(
+            name: "warren-log-tool",
+            dependencies: [
+                "WarrenLog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Swift AMQP 0-9-1 client used by tests, `warren perf` and `warren ctl`.
         .target(
             name: "AMQPClient",
@@ -150,7 +161,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WarrenLogTests",
-            dependencies: ["WarrenLog"],
+            dependencies: [
+                "WarrenLog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -5,4 +5,36 @@ public enum LogLimits {
     /// Largest record batch accepted by `append`. A batch is written with one `write` and must
     /// fit in the tail cache; 1 MiB matches Kafka's default `message.max.bytes`.
     public static let batchBytesMax = 1 << 20
+
+    /// Largest segment file. Index entries store a segment-relative position as `UInt32`, so a
+    /// segment must stay below 4 GiB; 1 GiB (Kafka's default `segment.bytes`) leaves room for
+    /// the last batch that crosses the roll threshold.
+    public static let segmentBytesMax = 1 << 30
+
+    /// Default segment size. 64 MiB keeps retention granular (a work queue frees disk in
+    /// 64 MiB steps) while 1,000 segments still hold 64 GiB, well within the open-file limit below.
+    public static let segmentBytesDefault = 64 << 20
+
+    /// Default bytes of log between two sparse index entries (Kafka's `index.interval.bytes`).
+    /// A read scans at most this many bytes past the index entry it starts from.
+    public static let indexIntervalBytesDefault = 4096
+
+    /// Default size of the in-memory tail cache per partition. 8 MiB holds several seconds of
+    /// a busy queue, so consumers at the tail never touch the disk.
+    public static let tailCacheBytesDefault = 8 << 20
+
+    /// Segment files a log keeps open for reading at once (least recently used are closed).
+    /// A broker hosts thousands of partitions under a process limit of a few tens of thousands
+    /// of descriptors; 16 per partition leaves room for sockets.
+    public static let openSegmentFilesMax = 16
+
+    /// Largest consumer-group journal entry. Entries hold one state change (a range, a cursor,
+    /// a name); group names are limited to 255 bytes as AMQP short strings are.
+    public static let journalEntryBytesMax = 64 << 10
+
+    /// Longest consumer-group name in bytes (an AMQP short string).
+    public static let groupNameBytesMax = 255
+
+    /// Bytes read at once when recovery scans a segment.
+    static let recoveryReadBytes = 4 << 20
 }

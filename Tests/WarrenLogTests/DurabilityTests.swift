@@ -1,0 +1,114 @@
+// DurabilityTests.swift: group commit, the three policies, fsync failures.
+
+import Foundation
+import NIOCore
+import Testing
+@testable import WarrenLog
+
+/// Collects callback results across threads.
+final class Recorder<T: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var values: [T] = []
+
+    func record(_ value: T) {
+        condition.lock()
+        values.append(value)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits (bounded) until `count` values arrived; returns them.
+    func wait(for count: Int, timeout: TimeInterval = 10) -> [T] {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while values.count < count && condition.wait(until: deadline) {}
+        return values
+    }
+}
+
+@Suite struct DurabilityTests {
+    @Test(arguments: Storage.allCases)
+    func alwaysReportsDurabilityThroughCallbacks(storage: Storage) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        let log = try harness.open { $0.durability = .always }
+        defer { try? log.close() }
+        let listener = Recorder<Int64>()
+        log.setDurabilityListener { listener.record($0) }
+        let results = Recorder<Bool>()
+        for n in 0..<20 {
+            let appended = try log.append([makeRecord(n)])
+            log.whenDurable(appended.lastOffset) { results.record((try? $0.get()) != nil) }
+        }
+        let outcomes = results.wait(for: 20)
+        #expect(outcomes.count == 20 && outcomes.allSatisfy { $0 })
+        #expect(log.highWatermark == 20)
+        #expect(listener.wait(for: 1).last.map { $0 <= 20 } == true)
+        // Already durable: the callback runs at once.
+        let immediate = Recorder<Bool>()
+        log.whenDurable(3) { immediate.record((try? $0.get()) != nil) }
+        #expect(immediate.wait(for: 1, timeout: 0) == [true])
+    }
+
+    @Test func failedFsyncFailsWaitersAndLaterAppends() throws {
+        let harness = LogHarness(.memory)
+        let log = try harness.open()
+        defer { try? log.close() }
+        try appendRecords(log, 0, count: 2)
+        #expect(log.waitUntilDurable(1, timeout: .seconds(10)) != nil)
+        harness.memory!.setFaults { $0.failSync = true }
+        let appended = try log.append([makeRecord(2)])
+        let result = log.waitUntilDurable(appended.lastOffset, timeout: .seconds(10))
+        guard case .failure(.storageFailed) = result else {
+            Issue.record("expected storageFailed, got \(String(describing: result))")
+            return
+        }
+        #expect(log.highWatermark == 2)
+        #expect(throws: LogError.self) { try log.append([makeRecord(3)]) }
+        let late = Recorder<Bool>()
+        log.whenDurable(2) { late.record((try? $0.get()) != nil) }
+        #expect(late.wait(for: 1, timeout: 0) == [false])
+    }
+
+    @Test(arguments: Storage.allCases)
+    func intervalPolicyFollowsTheClock(storage: Storage) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        let log = try harness.open { $0.durability = .interval(.milliseconds(100)) }
+        defer { try? log.close() }
+        try appendRecords(log, 0, count: 5)
+        log.flushIfDue()
+        #expect(!log.durability.isQueued)
+        #expect(log.highWatermark == 0)
+        #expect(try log.read(from: 0, maxBytes: 1 << 20, isolation: .durable).isEmpty)
+        #expect(try log.read(from: 0, maxBytes: 1 << 20).count == 5)
+        harness.clock.advance(by: .milliseconds(100))
+        log.flushIfDue()
+        #expect(log.waitUntilDurable(4, timeout: .seconds(10)) != nil)
+        #expect(try log.read(from: 0, maxBytes: 1 << 20, isolation: .durable).count == 5)
+    }
+
+    @Test(arguments: Storage.allCases)
+    func neverPolicyFollowsTheLogEnd(storage: Storage) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        let log = try harness.open { $0.durability = .never }
+        defer { try? log.close() }
+        try appendRecords(log, 0, count: 5)
+        #expect(log.highWatermark == 5)
+        if let memory = harness.memory { #expect(memory.syncCount == 1) }  // The sync at open only.
+    }
+
+    @Test func oneFlusherServesManyLogs() throws {
+        let flusher = LogFlusher()
+        defer { flusher.shutdown() }
+        let harnesses = (0..<4).map { _ in LogHarness(.memory) }
+        let logs = try harnesses.map {
+            try PartitionLog.open(directory: $0.directory, fileSystem: $0.fileSystem, clock: $0.clock, flusher: flusher)
+        }
+        for log in logs { try appendRecords(log, 0, count: 10) }
+        for log in logs { #expect(log.waitUntilDurable(9, timeout: .seconds(10)) != nil) }
+        for log in logs { try log.close() }
+    }
+}
