@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "WarrenLog",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -81,7 +82,8 @@ let package = Package(
         .target(
             name: "WarrenAMQP",
             dependencies: [
-                "AMQPProtocol",
+                "AMQPProtocol", "WarrenBroker",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -94,7 +96,7 @@ let package = Package(
         .target(
             name: "WarrenServer",
             dependencies: [
-                "WarrenAMQP",
+                "WarrenAMQP", "WarrenBroker",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

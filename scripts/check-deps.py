@@ -13,8 +13,8 @@ NIO_BASE = {"NIOCore"}
 ALLOWED = {
     "AMQPProtocol": {"NIOCore"},
     "WarrenLog": {"NIOCore", "SystemPackage", "Logging", "DequeModule"},
-    "WarrenBroker": {"WarrenLog", "NIOCore", "DequeModule", "Logging", "Metrics", "Atomics"},
-    "WarrenAMQP": {"AMQPProtocol", "WarrenBroker", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "NIOSSL",
+    "WarrenBroker": {"WarrenLog", "NIOCore", "SystemPackage", "DequeModule", "Logging", "Metrics", "Atomics"},
+    "WarrenAMQP": {"AMQPProtocol", "WarrenBroker", "DequeModule", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "NIOSSL",
                    "Logging", "ServiceLifecycle"},
     "WarrenHTTP": {"WarrenBroker", "Hummingbird", "HummingbirdTLS", "Logging"},
     "WarrenDefinitionsSQLite": {"WarrenBroker", "GRDB", "SQLiteNIO", "Logging"},

@@ -77,3 +77,18 @@ extension ByteBuffer {
         writeInteger(Frame.endMarker)
     }
 }
+
+extension ByteBuffer {
+    /// Writes a `basic` content header frame around properties already encoded (for example,
+    /// kept verbatim in the log), without decoding them.
+    public mutating func writeAMQPContentHeader(channel: UInt16, bodySize: UInt64, rawProperties: ByteBuffer) {
+        writeInteger(Frame.FrameType.header.rawValue)
+        writeInteger(channel)
+        writeInteger(UInt32(12 + rawProperties.readableBytes))
+        writeInteger(AMQPClass.basic.rawValue)
+        writeInteger(UInt16(0))
+        writeInteger(bodySize)
+        writeImmutableBuffer(rawProperties)
+        writeInteger(Frame.endMarker)
+    }
+}

@@ -6,12 +6,14 @@ import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 import WarrenAMQP
+import WarrenBroker
 
 /// A Warren node: builds the event loops and services from a configuration and runs them
 /// until SIGTERM or SIGINT, then shuts down gracefully.
 public final class WarrenServer: Sendable {
     public let configuration: WarrenConfiguration
     public let listener: AMQPListener
+    public let broker: Broker
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
     let services: ServiceGroup
@@ -21,7 +23,10 @@ public final class WarrenServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
-        self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger)
+        var brokerConfiguration = BrokerConfiguration(dataDirectory: configuration.dataDirectory)
+        brokerConfiguration.virtualHosts = configuration.amqp.connection.virtualHosts
+        self.broker = Broker(configuration: brokerConfiguration, loop: group.next(), logger: logger)
+        self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger, broker: broker)
         self.services = ServiceGroup(configuration: .init(
             services: [.init(service: listener)], gracefulShutdownSignals: signals, logger: logger))
     }
@@ -42,9 +47,11 @@ public final class WarrenServer: Sendable {
         do {
             try await services.run()
         } catch {
+            try? await broker.shutdown().get()
             try? await group.shutdownGracefully()
             throw error
         }
+        try await broker.shutdown().get()
         try await group.shutdownGracefully()
         logger.info("Warren stopped")
     }

@@ -12,6 +12,7 @@ extension AMQPConnectionHandler {
         case .none:
             break
         case .send(let channel, let method):
+            if case .channelClose = method { session?.channelClosed(channel) }
             write(channel: channel, method)
         case .rejectProtocolHeader:
             stopReading()
@@ -25,6 +26,10 @@ extension AMQPConnectionHandler {
         case .opened(let user, let virtualHost):
             timers.cancelHandshakeTimer()
             logger.info("connection opened", metadata: ["user": "\(user)", "vhost": "\(virtualHost)"])
+            if let broker {
+                session = BrokerSession(broker: broker, connectionID: connectionID, vhost: virtualHost,
+                                        handler: self, context: context)
+            }
             write(channel: 0, .connectionOpenOk(.init()))
         case .closeConnection(let close):
             logger.info("closing connection", metadata: ["code": "\(close.replyCode)", "text": "\(close.replyText)"])
@@ -44,6 +49,7 @@ extension AMQPConnectionHandler {
             stopReading()
             flushThenClose(context: context)
         case .channelOpened(let channel):
+            session?.channelOpened(channel)
             write(channel: channel, .channelOpenOk(.init()))
         case .channel(let channel, let event):
             runChannelEvent(event, channel: channel, context: context)
@@ -57,14 +63,23 @@ extension AMQPConnectionHandler {
         case .reply(let method):
             write(channel: channel, method)
         case .closedByClient:
+            session?.channelClosed(channel)
             run(machine.channelReleased(channel), context: context)
         case .brokerMethod(let method):
-            // The broker core is not part of this build: say so rather than drop the method.
-            run(machine.fail(ProtocolError(.notImplemented, "\(method.name) needs the broker core, not in this build",
-                                           method: method)), context: context)
-        case .publish:
-            run(machine.fail(ProtocolError(.notImplemented, "basic.publish needs the broker core, not in this build",
-                                           classID: 60, methodID: 40)), context: context)
+            guard let session else {
+                // A front door without a broker says so rather than drop the method.
+                run(machine.fail(ProtocolError(.notImplemented, "\(method.name) needs the broker core, not in this build",
+                                               method: method)), context: context)
+                return
+            }
+            session.handle(method, channel: channel)
+        case .publish(let content):
+            guard let session else {
+                run(machine.fail(ProtocolError(.notImplemented, "basic.publish needs the broker core, not in this build",
+                                               classID: 60, methodID: 40)), context: context)
+                return
+            }
+            session.publish(content, channel: channel)
         }
     }
 

@@ -2,6 +2,7 @@
 import AMQPProtocol
 import Logging
 import NIOCore
+import WarrenBroker
 
 /// Sent through a server pipeline to close the connection for shutdown (320 CONNECTION_FORCED).
 public struct ServerShutdownEvent: Sendable {
@@ -28,10 +29,19 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     private var outbound = ByteBuffer()
     private var readingBatch = false
     let timers = ConnectionTimers()
+    /// The broker core, or nil in a front door built without one (methods that need it are
+    /// then refused with 540 NOT_IMPLEMENTED).
+    let broker: Broker?
+    let connectionID: ConnectionID
+    /// The broker side of this connection, once it is open.
+    var session: BrokerSession?
 
-    public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool, logger: Logger) {
+    public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool, logger: Logger,
+                broker: Broker? = nil, connectionID: ConnectionID = 0) {
         self.machine = ConnectionStateMachine(configuration: configuration, peerIsLoopback: peerIsLoopback)
         self.logger = logger
+        self.broker = broker
+        self.connectionID = connectionID
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -43,6 +53,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     public func channelInactive(context: ChannelHandlerContext) {
         timers.cancelAll()
+        session?.connectionClosed()
+        session = nil
         context.fireChannelInactive()
     }
 
@@ -112,6 +124,14 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     /// Writes one method frame into the pending output.
     func write(channel: UInt16, _ method: Method) {
         outbound.writeAMQPFrame(channel: channel, method: method)
+    }
+
+    /// Writes a message: method, content header (properties as stored) and body frames.
+    func writeContent(channel: UInt16, method: Method, message: Message) {
+        outbound.writeAMQPFrame(channel: channel, method: method)
+        outbound.writeAMQPContentHeader(channel: channel, bodySize: UInt64(message.body.readableBytes),
+                                        rawProperties: message.properties)
+        outbound.writeAMQPBody(channel: channel, body: message.body, frameSizeBytesMax: machine.frameMax)
     }
 
     /// Sends pending output unless a read batch is in progress (its end flushes).

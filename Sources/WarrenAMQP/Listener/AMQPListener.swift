@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import WarrenBroker
 
 /// Where and how the AMQP front door listens.
 public struct AMQPListenerConfiguration: Sendable {
@@ -25,13 +26,16 @@ public final class AMQPListener: Service, Sendable {
     let configuration: AMQPListenerConfiguration
     let group: any EventLoopGroup
     let logger: Logger
+    let broker: Broker?
     private let registry = ConnectionRegistry()
     private let bound: EventLoopPromise<SocketAddress>
 
-    public init(configuration: AMQPListenerConfiguration, group: any EventLoopGroup, logger: Logger) {
+    public init(configuration: AMQPListenerConfiguration, group: any EventLoopGroup, logger: Logger,
+                broker: Broker? = nil) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
+        self.broker = broker
         self.bound = group.any().makePromise()
     }
 
@@ -63,18 +67,19 @@ public final class AMQPListener: Service, Sendable {
         let registry = self.registry
         let connection = configuration.connection
         let logger = self.logger
+        let broker = self.broker
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                registry.add(channel)
+                let id = registry.add(channel)
                 var connectionLogger = logger
                 connectionLogger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
                 let handler = AMQPConnectionHandler(
                     configuration: connection, peerIsLoopback: channel.remoteAddress?.isLoopback ?? false,
-                    logger: connectionLogger)
+                    logger: connectionLogger, broker: broker, connectionID: id)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }

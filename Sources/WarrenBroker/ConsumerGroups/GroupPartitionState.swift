@@ -22,14 +22,14 @@ public struct InFlightDelivery: Equatable, Sendable {
 /// Released offsets are delivered again before any new offset, lowest first, so a requeued
 /// message comes back before newer ones, as in RabbitMQ.
 public struct GroupPartitionState: Equatable, Sendable {
-    public private(set) var ackFloor: UInt64
-    public private(set) var readCursor: UInt64
-    public private(set) var inFlight: [UInt64: InFlightDelivery] = [:]
+    public internal(set) var ackFloor: UInt64
+    public internal(set) var readCursor: UInt64
+    public internal(set) var inFlight: [UInt64: InFlightDelivery] = [:]
     /// Offsets released for redelivery, ascending.
-    public private(set) var released: Deque<UInt64> = []
-    public private(set) var settledAboveFloor = OffsetRanges()
+    public internal(set) var released: Deque<UInt64> = []
+    public internal(set) var settledAboveFloor = OffsetRanges()
     /// Deliveries so far of offsets that are released (kept so the count survives a requeue).
-    private var releasedDeliveryCounts: [UInt64: UInt32] = [:]
+    var releasedDeliveryCounts: [UInt64: UInt32] = [:]
 
     /// A group that starts reading at `offset` (everything before it counts as settled).
     public init(startingAt offset: UInt64) {

@@ -1,0 +1,122 @@
+// BrokerSession+Basic.swift: qos, consume, get, acks, confirms.
+import AMQPProtocol
+import NIOCore
+import WarrenBroker
+
+extension BrokerSession {
+    func handleBasic(_ method: Method, channel: UInt16) {
+        switch method {
+        case .basicQos(let m):
+            channels[channel]?.prefetchCount = Int(m.prefetchCount)
+            reply(.basicQosOk(.init()), channel: channel)
+        case .basicConsume(let m): consume(m, method: method, channel: channel)
+        case .basicCancel(let m):
+            guard let consumer = channels[channel]?.consumers.removeValue(forKey: m.consumerTag) else {
+                reply(.basicCancelOk(.init(consumerTag: m.consumerTag)), channel: channel, unless: m.nowait)
+                return
+            }
+            whenDone(broker.cancel(vhost: vhost, queue: consumer.queue, consumer: consumer.id), channel: channel,
+                     method: method) { _ in
+                self.reply(.basicCancelOk(.init(consumerTag: m.consumerTag)), channel: channel, unless: m.nowait)
+            }
+        case .basicGet(let m): get(m, method: method, channel: channel)
+        case .basicAck(let m): settle(tag: m.deliveryTag, multiple: m.multiple, .ack, method: method, channel: channel)
+        case .basicNack(let m):
+            settle(tag: m.deliveryTag, multiple: m.multiple, m.requeue ? .requeue : .reject, method: method, channel: channel)
+        case .basicReject(let m):
+            settle(tag: m.deliveryTag, multiple: false, m.requeue ? .requeue : .reject, method: method, channel: channel)
+        case .basicRecover, .basicRecoverAsync:
+            // Redeliver every unacknowledged message (RabbitMQ requeues whatever `requeue` says).
+            let references = channels[channel]?.unacked.map(\.reference) ?? []
+            channels[channel]?.unacked.removeAll()
+            if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
+            if case .basicRecover = method { reply(.basicRecoverOk(.init()), channel: channel) }
+        case .confirmSelect(let m):
+            channels[channel]?.confirmMode = true
+            reply(.confirmSelectOk(.init()), channel: channel, unless: m.nowait)
+        default:
+            handler.run(handler.machine.fail(ProtocolError(.notImplemented, "\(method.name) is not implemented yet",
+                                                           method: method)), context: context)
+        }
+    }
+
+    private func consume(_ m: Basic.Consume, method: Method, channel: UInt16) {
+        guard var state = channels[channel] else { return }
+        let tag = m.consumerTag.isEmpty ? Self.generatedName(prefix: "amq.ctag-") : m.consumerTag
+        if state.consumers[tag] != nil {
+            handler.run(handler.machine.fail(ProtocolError(.notAllowed, "attempt to reuse consumer tag '\(tag)'",
+                                                           method: method)), context: context)
+            return
+        }
+        let id = newConsumerID()
+        state.consumers[tag] = .init(queue: m.queue, id: id, noAck: m.noAck)
+        channels[channel] = state
+        let sink = ConsumerSink(session: self, loop: context.eventLoop, channel: channel, consumerTag: tag)
+        let future = broker.consume(vhost: vhost, queue: m.queue, consumer: id, noAck: m.noAck, exclusive: m.exclusive,
+                                    prefetch: state.prefetchCount, sink: sink, connection: connectionID)
+        future.hop(to: context.eventLoop).assumeIsolated().whenFailure { [self] _ in
+            channels[channel]?.consumers[tag] = nil
+        }
+        whenDone(future, channel: channel, method: method) { _ in
+            self.reply(.basicConsumeOk(.init(consumerTag: tag)), channel: channel, unless: m.nowait)
+        }
+    }
+
+    private func get(_ m: Basic.Get, method: Method, channel: UInt16) {
+        let future = broker.get(vhost: vhost, queue: m.queue, noAck: m.noAck, consumer: newConsumerID(),
+                                connection: connectionID)
+        whenDone(future, channel: channel, method: method) { result in
+            guard let (delivery, remaining) = result, self.channels[channel] != nil else {
+                self.reply(.basicGetEmpty(.init()), channel: channel)
+                return
+            }
+            let tag = self.channels[channel]!.takeDeliveryTag()
+            if !m.noAck {
+                self.channels[channel]!.unacked.append(.init(tag: tag, reference: .init(queue: delivery.queue, offset: delivery.offset)))
+            }
+            let message = delivery.message
+            let getOk = Method.basicGetOk(.init(deliveryTag: tag, redelivered: delivery.redelivered,
+                                                exchange: message.exchange, routingKey: message.routingKey,
+                                                messageCount: UInt32(clamping: remaining)))
+            self.handler.writeContent(channel: channel, method: getOk, message: message)
+        }
+    }
+
+    private func settle(tag: UInt64, multiple: Bool, _ settlement: Settlement, method: Method, channel: UInt16) {
+        guard channels[channel] != nil else { return }
+        guard let references = channels[channel]!.takeUnacked(tag: tag, multiple: multiple) else {
+            fail(ProtocolError(.preconditionFailed, "unknown delivery tag \(tag)", method: method), channel: channel)
+            return
+        }
+        if !references.isEmpty { broker.settle(vhost: vhost, references, settlement) }
+    }
+
+    /// Writes deliveries for a consumer, flushing once.
+    func write(_ deliveries: [Delivery], channel: UInt16, consumerTag: String) {
+        guard channels[channel]?.consumers[consumerTag] != nil else {
+            // The consumer or channel went away while these were on their way: give them back.
+            broker.settle(vhost: vhost, deliveries.map { DeliveryReference(queue: $0.queue, offset: $0.offset) }, .requeue)
+            return
+        }
+        let noAck = channels[channel]!.consumers[consumerTag]!.noAck
+        for delivery in deliveries {
+            let tag = channels[channel]!.takeDeliveryTag()
+            if !noAck {
+                channels[channel]!.unacked.append(.init(tag: tag, reference: .init(queue: delivery.queue, offset: delivery.offset)))
+            }
+            let deliver = Method.basicDeliver(.init(consumerTag: consumerTag, deliveryTag: tag,
+                                                    redelivered: delivery.redelivered,
+                                                    exchange: delivery.message.exchange,
+                                                    routingKey: delivery.message.routingKey))
+            handler.writeContent(channel: channel, method: deliver, message: delivery.message)
+        }
+        handler.flushIfIdle(context: context)
+    }
+
+    /// The queue was deleted: tell the client its consumer is gone (consumer_cancel_notify).
+    func serverCancelled(channel: UInt16, consumerTag: String) {
+        guard channels[channel]?.consumers.removeValue(forKey: consumerTag) != nil else { return }
+        handler.write(channel: channel, .basicCancel(.init(consumerTag: consumerTag, nowait: true)))
+        handler.flushIfIdle(context: context)
+    }
+}

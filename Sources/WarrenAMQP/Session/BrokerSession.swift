@@ -1,0 +1,85 @@
+// BrokerSession.swift: one connection's side of the broker: AMQP methods become broker calls.
+import AMQPProtocol
+import NIOCore
+import WarrenBroker
+
+/// Carries out broker methods for one connection, on the connection's event loop. Replies
+/// are written in the order the methods arrived: every broker call completes on the broker's
+/// loop in order and hops back here in order.
+final class BrokerSession {
+    let broker: Broker
+    let connectionID: ConnectionID
+    let vhost: String
+    unowned let handler: AMQPConnectionHandler
+    let context: ChannelHandlerContext
+    var channels: [UInt16: ChannelSession] = [:]
+    private var nextConsumerNumber: UInt64 = 0
+
+    init(broker: Broker, connectionID: ConnectionID, vhost: String, handler: AMQPConnectionHandler,
+         context: ChannelHandlerContext) {
+        self.broker = broker
+        self.connectionID = connectionID
+        self.vhost = vhost
+        self.handler = handler
+        self.context = context
+    }
+
+    /// Runs `onSuccess` with the broker's answer back on this loop, or closes the channel with
+    /// the broker's error.
+    func whenDone<T: Sendable>(_ future: EventLoopFuture<T>, channel: UInt16, method: Method,
+                               _ onSuccess: @escaping (T) -> Void) {
+        future.hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case .success(let value):
+                onSuccess(value)
+            case .failure(let error):
+                let protocolError = (error as? BrokerError).map { ProtocolError($0, method: method) }
+                    ?? ProtocolError(.internalError, "\(error)", method: method)
+                handler.run(handler.machine.channelFailed(channel, protocolError), context: context)
+            }
+            handler.flushIfIdle(context: context)
+        }
+    }
+
+    /// Writes a reply unless the client asked for none.
+    func reply(_ method: Method, channel: UInt16, unless nowait: Bool = false) {
+        if !nowait { handler.write(channel: channel, method) }
+    }
+
+    func fail(_ error: ProtocolError, channel: UInt16) {
+        handler.run(handler.machine.channelFailed(channel, error), context: context)
+    }
+
+    func newConsumerID() -> ConsumerID {
+        nextConsumerNumber += 1
+        return connectionID << 24 | nextConsumerNumber
+    }
+
+    /// A channel opened.
+    func channelOpened(_ channel: UInt16) {
+        channels[channel] = ChannelSession()
+    }
+
+    /// A channel closed: its consumers end and its unacknowledged deliveries go back.
+    func channelClosed(_ channel: UInt16) {
+        guard let state = channels.removeValue(forKey: channel) else { return }
+        for consumer in state.consumers.values {
+            _ = broker.cancel(vhost: vhost, queue: consumer.queue, consumer: consumer.id)
+        }
+        let references = state.unacked.map(\.reference)
+        if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
+    }
+
+    /// The connection closed: every channel closes, exclusive queues go.
+    func connectionClosed() {
+        var consumers: [(queue: String, ConsumerID)] = []
+        var references: [DeliveryReference] = []
+        for state in channels.values {
+            consumers += state.consumers.values.map { (queue: $0.queue, $0.id) }
+            references += state.unacked.map(\.reference)
+        }
+        channels = [:]
+        if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
+        broker.connectionClosed(connectionID, vhost: vhost, consumers: consumers)
+    }
+}

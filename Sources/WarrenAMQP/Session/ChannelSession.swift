@@ -1,0 +1,51 @@
+// ChannelSession.swift: what one AMQP channel remembers between broker calls.
+import DequeModule
+import WarrenBroker
+
+/// Per-channel state of the broker session: delivery tags, consumers, prefetch, confirms.
+struct ChannelSession {
+    struct Consumer {
+        var queue: String
+        var id: ConsumerID
+        var noAck: Bool
+    }
+
+    struct Unacked {
+        var tag: UInt64
+        var reference: DeliveryReference
+    }
+
+    var nextDeliveryTag: UInt64 = 1
+    /// Deliveries awaiting ack, in tag order.
+    var unacked: Deque<Unacked> = []
+    /// Consumers by consumer tag.
+    var consumers: [String: Consumer] = [:]
+    /// `basic.qos` prefetch count for consumers started afterwards (0: unlimited).
+    var prefetchCount = 0
+    var confirmMode = false
+    var nextPublishSequence: UInt64 = 1
+
+    mutating func takeDeliveryTag() -> UInt64 {
+        defer { nextDeliveryTag += 1 }
+        return nextDeliveryTag
+    }
+
+    /// Removes and returns the deliveries `basic.ack`/`nack` name: the one with `tag`, or with
+    /// `multiple` every one up to it (tag 0 with multiple: all). Nil when `tag` is unknown.
+    mutating func takeUnacked(tag: UInt64, multiple: Bool) -> [DeliveryReference]? {
+        if multiple {
+            if tag == 0 {
+                defer { unacked.removeAll() }
+                return unacked.map(\.reference)
+            }
+            guard unacked.contains(where: { $0.tag == tag }) else { return nil }
+            var taken: [DeliveryReference] = []
+            while let first = unacked.first, first.tag <= tag {
+                taken.append(unacked.removeFirst().reference)
+            }
+            return taken
+        }
+        guard let index = unacked.firstIndex(where: { $0.tag == tag }) else { return nil }
+        return [unacked.remove(at: index).reference]
+    }
+}

@@ -1,0 +1,69 @@
+// Broker+Messages.swift: publish, consume, get and settle.
+import NIOCore
+
+/// What happened to a published message.
+public struct PublishOutcome: Sendable {
+    /// Queues the message was stored in.
+    public var queueCount: Int
+    /// Completes when the message is durable wherever it must be (persistent messages in
+    /// durable queues: after the fsync that covers them); fails when storage failed.
+    public var stored: EventLoopFuture<Void>
+}
+
+extension Broker {
+    /// Routes and stores a message. `routingKeys` is the routing key followed by CC and BCC keys.
+    public func publish(vhost: String, _ message: Message, routingKeys: [String],
+                        headers: ArgumentTable?) -> EventLoopFuture<PublishOutcome> {
+        let maxBytes = configuration.messageSizeBytesMax
+        return onLoop { state in
+            guard message.body.readableBytes <= maxBytes else {
+                throw BrokerError(.preconditionFailed, "message size \(message.body.readableBytes) is larger than configured max size \(maxBytes)")
+            }
+            return try state.publish(vhost: vhost, message, routingKeys: routingKeys, headers: headers)
+        }
+    }
+
+    /// Starts a consumer; deliveries go to `sink` in batches.
+    public func consume(vhost: String, queue: String, consumer: ConsumerID, noAck: Bool, exclusive: Bool,
+                        prefetch: Int, sink: any DeliverySink, connection: ConnectionID) -> EventLoopFuture<Void> {
+        onLoop { state in
+            let runtime = try state.queue(vhost, queue, connection: connection)
+            if runtime.hasExclusiveConsumer || (exclusive && runtime.consumerCount > 0) {
+                throw BrokerError(.accessRefused, "queue '\(queue)' in vhost '\(vhost)' in exclusive use")
+            }
+            runtime.addConsumer(.init(id: consumer, sink: sink, noAck: noAck, prefetch: prefetch, exclusive: exclusive))
+            try runtime.dispatch()
+        }
+    }
+
+    /// Ends a consumer; its unacknowledged deliveries return to the queue.
+    public func cancel(vhost: String, queue: String, consumer: ConsumerID) -> EventLoopFuture<Void> {
+        onLoop { state in try state.cancel(vhost: vhost, queue: queue, consumer: consumer) }
+    }
+
+    /// `basic.get`: the next message and the number left, or nil when the queue is empty.
+    public func get(vhost: String, queue: String, noAck: Bool, consumer: ConsumerID,
+                    connection: ConnectionID) -> EventLoopFuture<(Delivery, UInt64)?> {
+        onLoop { state in
+            let runtime = try state.queue(vhost, queue, connection: connection)
+            guard let delivery = try runtime.get(noAck: noAck, consumer: consumer) else { return nil }
+            return (delivery, runtime.messageCount)
+        }
+    }
+
+    /// Settles deliveries (ack, requeue or reject), then hands out what they freed.
+    public func settle(vhost: String, _ references: [DeliveryReference], _ settlement: Settlement) {
+        _ = onLoop { state in
+            var touched: [String: QueueRuntime] = [:]
+            for reference in references {
+                guard let runtime = state.queues[vhost]?[reference.queue] else { continue }
+                switch settlement {
+                case .ack, .reject: runtime.settle(reference.offset)
+                case .requeue: runtime.requeue(reference.offset)
+                }
+                touched[reference.queue] = runtime
+            }
+            for runtime in touched.values { try runtime.dispatch() }
+        }
+    }
+}

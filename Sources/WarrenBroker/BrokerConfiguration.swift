@@ -1,0 +1,43 @@
+// BrokerConfiguration.swift: what the broker core needs to know.
+
+/// Settings of the broker core.
+public struct BrokerConfiguration: Sendable {
+    /// Directory for queue logs and group journals.
+    public var dataDirectory: String
+    /// Virtual hosts that exist.
+    public var virtualHosts: Set<String> = ["/"]
+    /// Largest message body accepted (RabbitMQ 3.10's `max_message_size` default, 128 MiB).
+    public var messageSizeBytesMax = 128 * 1024 * 1024
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+}
+
+/// A queue's name and counts, as `queue.declare-ok` reports them.
+public struct QueueStatus: Equatable, Sendable {
+    public var name: String
+    public var messageCount: UInt64
+    public var consumerCount: Int
+}
+
+/// How a client settles a delivery.
+public enum Settlement: Sendable {
+    /// `basic.ack`.
+    case ack
+    /// `basic.nack`/`basic.reject` with requeue: back to the queue, delivered again first.
+    case requeue
+    /// `basic.nack`/`basic.reject` without requeue: dropped (dead-lettered once that exists).
+    case reject
+}
+
+/// A reference to a delivery to settle: its queue and offset.
+public struct DeliveryReference: Hashable, Sendable {
+    public var queue: String
+    public var offset: UInt64
+
+    public init(queue: String, offset: UInt64) {
+        self.queue = queue
+        self.offset = offset
+    }
+}

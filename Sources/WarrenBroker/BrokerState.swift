@@ -1,0 +1,134 @@
+// BrokerState.swift: the broker's state, touched only on the broker's loop.
+import Logging
+import NIOCore
+import WarrenLog
+
+/// Topologies and queue runtimes of every vhost. Not thread-safe: owned by `Broker.loop`.
+final class BrokerState {
+    let configuration: BrokerConfiguration
+    let storage: QueueStorage
+    let logger: Logger
+    var topologies: [String: Topology] = [:]
+    var queues: [String: [String: QueueRuntime]] = [:]
+
+    init(configuration: BrokerConfiguration, storage: QueueStorage, logger: Logger) {
+        self.configuration = configuration
+        self.storage = storage
+        self.logger = logger
+        for vhost in configuration.virtualHosts {
+            topologies[vhost] = Topology(vhost: vhost)
+            queues[vhost] = [:]
+        }
+    }
+
+    func withTopology<T>(_ vhost: String, _ body: (inout Topology) throws -> T) throws -> T {
+        guard topologies[vhost] != nil else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
+        return try body(&topologies[vhost]!)
+    }
+
+    /// A queue the connection may use (404 when missing, 405 when exclusive to another).
+    func queue(_ vhost: String, _ name: String, connection: ConnectionID) throws(BrokerError) -> QueueRuntime {
+        guard let topology = topologies[vhost], let definition = topology.queues[name],
+              let runtime = queues[vhost]?[name] else {
+            throw BrokerError.noQueue(name, vhost: vhost)
+        }
+        try topology.checkExclusiveAccess(definition, connection: connection)
+        return runtime
+    }
+
+    func checkQueueAccess(_ vhost: String, _ destination: BindingDestination, connection: ConnectionID) throws {
+        if case .queue(let name) = destination, let topology = topologies[vhost], let definition = topology.queues[name] {
+            try topology.checkExclusiveAccess(definition, connection: connection)
+        }
+    }
+
+    func declareQueue(vhost: String, _ definition: QueueDefinition, passive: Bool,
+                      connection: ConnectionID) throws -> QueueStatus {
+        let created = try withTopology(vhost) { try $0.declareQueue(definition, passive: passive, connection: connection) }
+        if created {
+            do {
+                queues[vhost]![definition.name] = try storage.open(definition, vhost: vhost)
+            } catch {
+                _ = try? withTopology(vhost) { try $0.deleteQueue(definition.name) }
+                logger.error("cannot open queue storage", metadata: ["queue": "\(definition.name)", "error": "\(error)"])
+                throw BrokerError(.internalError, "cannot open storage of queue '\(definition.name)' in vhost '\(vhost)'")
+            }
+        }
+        let runtime = queues[vhost]![definition.name]!
+        return QueueStatus(name: definition.name, messageCount: runtime.messageCount, consumerCount: runtime.consumerCount)
+    }
+
+    func deleteQueue(vhost: String, _ name: String, ifUnused: Bool, ifEmpty: Bool,
+                     connection: ConnectionID) throws -> UInt64 {
+        let runtime = try queue(vhost, name, connection: connection)
+        if ifUnused && runtime.consumerCount > 0 {
+            throw BrokerError(.preconditionFailed, "queue '\(name)' in vhost '\(vhost)' in use")
+        }
+        let count = runtime.messageCount
+        if ifEmpty && count > 0 {
+            throw BrokerError(.preconditionFailed, "queue '\(name)' in vhost '\(vhost)' not empty")
+        }
+        try withTopology(vhost) { try $0.deleteQueue(name) }
+        queues[vhost]![name] = nil
+        for consumer in runtime.consumers.values { consumer.sink.cancelled(consumer: consumer.id) }
+        runtime.close()
+        storage.remove(vhost: vhost, queue: name, durable: runtime.definition.durable)
+        return count
+    }
+
+    func deleteExclusiveQueues(vhost: String, connection: ConnectionID) {
+        guard let names = topologies[vhost]?.exclusiveQueues(of: connection) else { return }
+        for name in names {
+            _ = try? deleteQueue(vhost: vhost, name, ifUnused: false, ifEmpty: false, connection: connection)
+        }
+    }
+
+    func cancel(vhost: String, queue name: String, consumer: ConsumerID) throws {
+        guard let runtime = queues[vhost]?[name] else { return }
+        runtime.removeConsumer(consumer)
+        if runtime.definition.autoDelete && runtime.consumerCount == 0 {
+            _ = try? deleteQueue(vhost: vhost, name, ifUnused: false, ifEmpty: false,
+                                 connection: runtime.definition.exclusiveOwner ?? 0)
+            return
+        }
+        try runtime.dispatch()
+    }
+
+    func publish(vhost: String, _ message: Message, routingKeys: [String], headers: ArgumentTable?) throws -> PublishOutcome {
+        guard let topology = topologies[vhost] else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
+        let route = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers)
+        let loop = storage.loop
+        var waits: [EventLoopFuture<Void>] = []
+        for name in route.queues {
+            guard let runtime = queues[vhost]?[name] else { continue }
+            let offset: UInt64
+            do {
+                offset = try runtime.append(message)
+            } catch {
+                logger.error("append failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+                waits.append(loop.makeFailedFuture(BrokerError(.internalError, "cannot store message in queue '\(name)'")))
+                continue
+            }
+            if message.persistent && runtime.definition.durable {
+                let promise = loop.makePromise(of: Void.self)
+                runtime.log.whenDurable(Int64(offset)) { result in
+                    switch result {
+                    case .success: promise.succeed()
+                    case .failure(let error): promise.fail(BrokerError(.internalError, "storage failed: \(error)"))
+                    }
+                }
+                waits.append(promise.futureResult)
+            }
+            try runtime.dispatch()
+        }
+        let stored = waits.isEmpty ? loop.makeSucceededVoidFuture() : EventLoopFuture.andAllSucceed(waits, on: loop)
+        return PublishOutcome(queueCount: route.queues.count, stored: stored)
+    }
+
+    func closeAll() {
+        for runtimes in queues.values {
+            for runtime in runtimes.values { runtime.close() }
+        }
+        queues = [:]
+    }
+}

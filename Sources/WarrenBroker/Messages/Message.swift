@@ -1,0 +1,35 @@
+// Message.swift: a published message as the broker keeps it.
+import NIOCore
+
+/// A message: where it was published, its content properties exactly as the publisher
+/// encoded them (so a redelivery reproduces them byte for byte) and its body.
+public struct Message: Sendable, Equatable {
+    public var exchange: String
+    public var routingKey: String
+    /// Encoded content-header properties (flags and list), verbatim. Opaque to the broker.
+    public var properties: ByteBuffer
+    public var body: ByteBuffer
+    /// delivery-mode 2: must survive a restart in a durable queue.
+    public var persistent: Bool
+    /// Milliseconds since the Unix epoch when the broker accepted it.
+    public var timestamp: Int64
+
+    public init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer,
+                persistent: Bool, timestamp: Int64) {
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.properties = properties
+        self.body = body
+        self.persistent = persistent
+        self.timestamp = timestamp
+    }
+}
+
+/// A message handed to a consumer or to `basic.get`.
+public struct Delivery: Sendable {
+    public var queue: String
+    public var offset: UInt64
+    public var message: Message
+    public var redelivered: Bool
+    public var consumer: ConsumerID?
+}

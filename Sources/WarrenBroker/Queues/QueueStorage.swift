@@ -1,0 +1,53 @@
+// QueueStorage.swift: where a queue's log and journal live on disk.
+import Foundation
+import NIOCore
+import SystemPackage
+import WarrenLog
+
+/// Lays out queue directories under the data directory:
+///   vhosts/<vhost>/queues/<queue>/log        the partition log (durable queues)
+///   vhosts/<vhost>/queues/<queue>/groups     the consumer-group journal
+///   transient/<vhost>/<queue>/...            the same for transient queues, wiped at start
+/// Names are percent-encoded so any queue name is a safe file name.
+struct QueueStorage {
+    let root: FilePath
+    let flusher: LogFlusher
+    /// The broker's loop, where futures for durability complete.
+    let loop: any EventLoop
+
+    static func encode(_ name: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-_.")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+        // "." and ".." are not names a directory can have.
+        return encoded == "." || encoded == ".." || encoded.isEmpty ? "%" + encoded : encoded
+    }
+
+    func directory(vhost: String, queue: String, durable: Bool) -> FilePath {
+        durable
+            ? root.appending("vhosts").appending(Self.encode(vhost)).appending("queues").appending(Self.encode(queue))
+            : root.appending("transient").appending(Self.encode(vhost)).appending(Self.encode(queue))
+    }
+
+    /// Opens (or creates) a queue's log and journal.
+    func open(_ definition: QueueDefinition, vhost: String) throws -> QueueRuntime {
+        let directory = directory(vhost: vhost, queue: definition.name, durable: definition.durable)
+        var configuration = PartitionLog.Configuration()
+        configuration.durability = definition.durable ? .always : .never
+        configuration.retention = RetentionPolicy(mode: .workQueue, maxBytes: nil, maxAge: nil)
+        let log = try PartitionLog.open(directory: directory.appending("log"), configuration: configuration,
+                                        flusher: flusher)
+        let journal = try ConsumerGroupJournal.open(directory: directory.appending("groups"))
+        return try QueueRuntime(definition: definition, log: log, journal: journal)
+    }
+
+    /// Removes a queue's files (queue.delete).
+    func remove(vhost: String, queue: String, durable: Bool) {
+        try? FileManager.default.removeItem(atPath: directory(vhost: vhost, queue: queue, durable: durable).string)
+    }
+
+    /// Transient queues do not survive a restart: their files go at start.
+    func removeTransient() {
+        try? FileManager.default.removeItem(atPath: root.appending("transient").string)
+    }
+}
