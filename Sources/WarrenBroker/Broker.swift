@@ -71,9 +71,13 @@ public final class Broker: Sendable {
 
     // MARK: Queues
 
-    public func declareQueue(vhost: String, _ definition: QueueDefinition, passive: Bool,
+    /// Declares a queue. `serverNamed`: the name was generated for an empty one (`amq.gen-…`).
+    public func declareQueue(vhost: String, _ definition: QueueDefinition, passive: Bool, serverNamed: Bool = false,
                              connection: ConnectionID) -> EventLoopFuture<QueueStatus> {
-        onLoop { state in try state.declareQueue(vhost: vhost, definition, passive: passive, connection: connection) }
+        onLoop { state in
+            try state.declareQueue(vhost: vhost, definition, passive: passive, serverNamed: serverNamed,
+                                   connection: connection)
+        }
     }
 
     /// Deletes a queue; returns how many messages it held. Its consumers are cancelled.

@@ -42,9 +42,11 @@ final class BrokerState {
         }
     }
 
-    func declareQueue(vhost: String, _ definition: QueueDefinition, passive: Bool,
+    func declareQueue(vhost: String, _ definition: QueueDefinition, passive: Bool, serverNamed: Bool,
                       connection: ConnectionID) throws -> QueueStatus {
-        let created = try withTopology(vhost) { try $0.declareQueue(definition, passive: passive, connection: connection) }
+        let created = try withTopology(vhost) {
+            try $0.declareQueue(definition, passive: passive, serverNamed: serverNamed, connection: connection)
+        }
         if created {
             do {
                 queues[vhost]![definition.name] = try storage.open(definition, vhost: vhost)

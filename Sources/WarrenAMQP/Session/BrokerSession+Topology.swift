@@ -70,7 +70,8 @@ extension BrokerSession {
         let name = m.queue.isEmpty ? Self.generatedName(prefix: "amq.gen-") : m.queue
         let definition = QueueDefinition(name: name, durable: m.durable, exclusiveOwner: m.exclusive ? connectionID : nil,
                                           autoDelete: m.autoDelete, arguments: ArgumentTable(m.arguments))
-        let future = broker.declareQueue(vhost: vhost, definition, passive: m.passive, connection: connectionID)
+        let future = broker.declareQueue(vhost: vhost, definition, passive: m.passive, serverNamed: m.queue.isEmpty,
+                                         connection: connectionID)
         whenDone(future, channel: channel, method: method) { status in
             self.reply(.queueDeclareOk(.init(queue: status.name, messageCount: UInt32(clamping: status.messageCount),
                                              consumerCount: UInt32(clamping: status.consumerCount))),

@@ -2,9 +2,10 @@
 
 extension Topology {
     /// Declares a queue; returns true if it was created. An empty name must be replaced by a
-    /// server-generated one before calling. `connection` is the declaring connection.
+    /// server-generated one (`serverNamed`, which may use the reserved `amq.` prefix) before
+    /// calling. `connection` is the declaring connection.
     @discardableResult
-    public mutating func declareQueue(_ definition: QueueDefinition, passive: Bool = false,
+    public mutating func declareQueue(_ definition: QueueDefinition, passive: Bool = false, serverNamed: Bool = false,
                                       connection: ConnectionID) throws(BrokerError) -> Bool {
         if let existing = queues[definition.name] {
             try checkExclusiveAccess(existing, connection: connection)
@@ -13,7 +14,7 @@ extension Topology {
             return false
         }
         if passive { throw .noQueue(definition.name, vhost: vhost) }
-        if definition.name.hasPrefix("amq.") {
+        if definition.name.hasPrefix("amq.") && !serverNamed {
             throw BrokerError(.accessRefused, "queue name '\(definition.name)' contains reserved prefix 'amq.*'")
         }
         queues[definition.name] = definition
