@@ -158,7 +158,13 @@ let package = Package(
         ),
         .testTarget(
             name: "WarrenBrokerTests",
-            dependencies: ["WarrenBroker"],
+            dependencies: [
+                "WarrenBroker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -27,7 +27,7 @@ ALLOWED = {
     "WarrenTestSupport": {"AMQPProtocol", "WarrenAMQP", "WarrenBroker", "WarrenLog", "AMQPClient", "NIOCore",
                           "NIOEmbedded", "NIOPosix", "Logging"},
 }
-TEST_EXTRAS = {"WarrenTestSupport", "NIOTestUtils", "NIOEmbedded", "NIOCore", "NIOPosix", "Logging",
+TEST_EXTRAS = {"WarrenTestSupport", "NIOTestUtils", "NIOEmbedded", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging",
                "AMQPProtocol", "AMQPClient", "WarrenAMQP", "WarrenServer", "WarrenLog", "SystemPackage"}
 
 
