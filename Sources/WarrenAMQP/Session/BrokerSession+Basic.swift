@@ -32,8 +32,15 @@ extension BrokerSession {
             if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
             if case .basicRecover = method { reply(.basicRecoverOk(.init()), channel: channel) }
         case .confirmSelect(let m):
+            if channels[channel]?.transaction != nil {
+                fail(ProtocolError(.preconditionFailed, "cannot switch from tx to confirm mode", method: method),
+                     channel: channel)
+                return
+            }
             channels[channel]?.confirmMode = true
             reply(.confirmSelectOk(.init()), channel: channel, unless: m.nowait)
+        case .txSelect, .txCommit, .txRollback:
+            handleTransaction(method, channel: channel)
         default:
             handler.run(handler.machine.fail(ProtocolError(.notImplemented, "\(method.name) is not implemented yet",
                                                            method: method)), context: context)
@@ -84,8 +91,13 @@ extension BrokerSession {
 
     private func settle(tag: UInt64, multiple: Bool, _ settlement: Settlement, method: Method, channel: UInt16) {
         guard channels[channel] != nil else { return }
-        guard let references = channels[channel]!.takeUnacked(tag: tag, multiple: multiple) else {
+        guard let taken = channels[channel]!.takeUnacked(tag: tag, multiple: multiple) else {
             fail(ProtocolError(.preconditionFailed, "unknown delivery tag \(tag)", method: method), channel: channel)
+            return
+        }
+        let references = taken.map(\.reference)
+        if channels[channel]!.transaction != nil {
+            channels[channel]!.transaction!.settlements.append((references, settlement, taken))
             return
         }
         if !references.isEmpty { broker.settle(vhost: vhost, references, settlement) }

@@ -6,23 +6,38 @@ import WarrenBroker
 extension BrokerSession {
     func publish(_ content: AssembledContent, channel: UInt16) {
         guard channels[channel] != nil else { return }
+        if channels[channel]!.transaction != nil {
+            channels[channel]!.transaction!.publishes.append(content)
+            return
+        }
+        store(content, channel: channel)
+    }
+
+    /// Routes and stores a message; sends `basic.return` and confirms as the channel asks.
+    /// Returns when the message is stored (durable where it must be).
+    @discardableResult
+    func store(_ content: AssembledContent, channel: UInt16) -> EventLoopFuture<Void> {
         var sequence: UInt64? = nil
         if channels[channel]!.confirmMode {
             sequence = channels[channel]!.nextPublishSequence
             channels[channel]!.nextPublishSequence += 1
         }
+        let (rawProperties, extraKeys) = Self.senderSelectedDistribution(content.header)
         let properties = content.header.properties
         let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
-                              properties: content.header.rawProperties, body: content.body,
+                              properties: rawProperties, body: content.body,
                               persistent: properties.deliveryMode == 2,
                               timestamp: Int64(NIODeadline.now().uptimeNanoseconds / 1_000_000))
         let headers = properties.headers.map(ArgumentTable.init)
         let publish = content.publish
         let method = Method.basicPublish(publish)
-        let future = broker.publish(vhost: vhost, message, routingKeys: [publish.routingKey], headers: headers)
+        let future = broker.publish(vhost: vhost, message, routingKeys: [publish.routingKey] + extraKeys,
+                                    headers: headers)
+        let stored = context.eventLoop.makePromise(of: Void.self)
         future.hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success(let outcome):
+                outcome.stored.hop(to: context.eventLoop).cascade(to: stored)
                 if outcome.queueCount == 0 && publish.mandatory {
                     let returned = Method.basicReturn(.init(replyCode: ReplyCode.noRoute.rawValue, replyText: "NO_ROUTE",
                                                             exchange: publish.exchange, routingKey: publish.routingKey))
@@ -30,12 +45,32 @@ extension BrokerSession {
                 }
                 if let sequence { confirm(outcome.stored, sequence: sequence, channel: channel) }
             case .failure(let error):
+                stored.fail(error)
                 let protocolError = (error as? BrokerError).map { ProtocolError($0, method: method) }
                     ?? ProtocolError(.internalError, "\(error)", method: method)
                 handler.run(handler.machine.channelFailed(channel, protocolError), context: context)
             }
             handler.flushIfIdle(context: context)
         }
+        return stored.futureResult
+    }
+
+    /// RabbitMQ's sender-selected distribution: routing keys in the `CC` and `BCC` headers
+    /// (arrays of strings) route the message too, and `BCC` is removed before it is stored.
+    /// Returns the property bytes to store and the extra routing keys.
+    static func senderSelectedDistribution(_ header: ContentHeader) -> (ByteBuffer, [String]) {
+        guard let headers = header.properties.headers, headers["CC"] != nil || headers["BCC"] != nil else {
+            return (header.rawProperties, [])
+        }
+        func keys(_ value: FieldValue?) -> [String] {
+            if case .array(let values)? = value { return values.compactMap(\.string) }
+            return value?.string.map { [$0] } ?? []
+        }
+        let extra = keys(headers["CC"]) + keys(headers["BCC"])
+        guard headers["BCC"] != nil else { return (header.rawProperties, extra) }
+        var properties = header.properties
+        properties.headers!["BCC"] = nil
+        return (ContentHeader(bodySize: header.bodySize, properties: properties).rawProperties, extra)
     }
 
     private func confirm(_ stored: EventLoopFuture<Void>, sequence: UInt64, channel: UInt16) {

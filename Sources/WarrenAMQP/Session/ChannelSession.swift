@@ -24,6 +24,13 @@ struct ChannelSession {
     var prefetchCount = 0
     var confirmMode = false
     var nextPublishSequence: UInt64 = 1
+    /// Set by `tx.select`: publishes and settlements wait here for `tx.commit`.
+    var transaction: Transaction?
+
+    struct Transaction {
+        var publishes: [AssembledContent] = []
+        var settlements: [(references: [DeliveryReference], settlement: Settlement, unacked: [Unacked])] = []
+    }
 
     mutating func takeDeliveryTag() -> UInt64 {
         defer { nextDeliveryTag += 1 }
@@ -32,20 +39,20 @@ struct ChannelSession {
 
     /// Removes and returns the deliveries `basic.ack`/`nack` name: the one with `tag`, or with
     /// `multiple` every one up to it (tag 0 with multiple: all). Nil when `tag` is unknown.
-    mutating func takeUnacked(tag: UInt64, multiple: Bool) -> [DeliveryReference]? {
+    mutating func takeUnacked(tag: UInt64, multiple: Bool) -> [Unacked]? {
         if multiple {
             if tag == 0 {
                 defer { unacked.removeAll() }
-                return unacked.map(\.reference)
+                return Array(unacked)
             }
             guard unacked.contains(where: { $0.tag == tag }) else { return nil }
-            var taken: [DeliveryReference] = []
+            var taken: [Unacked] = []
             while let first = unacked.first, first.tag <= tag {
-                taken.append(unacked.removeFirst().reference)
+                taken.append(unacked.removeFirst())
             }
             return taken
         }
         guard let index = unacked.firstIndex(where: { $0.tag == tag }) else { return nil }
-        return [unacked.remove(at: index).reference]
+        return [unacked.remove(at: index)]
     }
 }
