@@ -145,3 +145,40 @@ def test_6_rpc_with_a_reply_queue(connection, amqp_url):
     client.cancel()
     server.queue_delete(rpc_queue)
     server_connection.close()
+
+
+def test_6_rpc_with_direct_reply_to(connection, amqp_url):
+    rpc_queue = f"rpc_direct-{uuid.uuid4().hex[:6]}"
+    server_connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    server = server_connection.channel()
+    server.queue_declare(queue=rpc_queue)
+
+    client = connection.channel()
+    replies = []
+    client.basic_consume("amq.rabbitmq.reply-to", lambda ch, method, props, body: replies.append((props, body)),
+                         auto_ack=True)
+    client.basic_publish(exchange="", routing_key=rpc_queue, body=b"ping",
+                         properties=pika.BasicProperties(reply_to="amq.rabbitmq.reply-to", correlation_id="42"))
+
+    method, props, body = next(server.consume(rpc_queue, inactivity_timeout=TIMEOUT))
+    assert props.reply_to.startswith("amq.rabbitmq.reply-to.")
+    server.basic_publish(exchange="", routing_key=props.reply_to, body=b"pong",
+                         properties=pika.BasicProperties(correlation_id=props.correlation_id))
+    server.basic_ack(method.delivery_tag)
+    server.cancel()
+
+    connection.process_data_events(time_limit=0)
+    deadline_rounds = 100  # bounded: at most 100 rounds of 0.1 s
+    while not replies and deadline_rounds > 0:
+        connection.process_data_events(time_limit=0.1)
+        deadline_rounds -= 1
+    assert replies and replies[0][1] == b"pong" and replies[0][0].correlation_id == "42"
+    server.queue_delete(rpc_queue)
+    server_connection.close()
+
+
+def test_direct_reply_to_requires_no_ack(connection):
+    channel = connection.channel()
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as closed:
+        channel.basic_consume("amq.rabbitmq.reply-to", lambda *args: None, auto_ack=False)
+    assert closed.value.reply_code == 406

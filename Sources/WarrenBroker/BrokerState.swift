@@ -10,6 +10,8 @@ final class BrokerState {
     let logger: Logger
     var topologies: [String: Topology] = [:]
     var queues: [String: [String: QueueRuntime]] = [:]
+    /// Direct reply-to consumers by token.
+    var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 
     init(configuration: BrokerConfiguration, storage: QueueStorage, logger: Logger) {
         self.configuration = configuration
@@ -44,6 +46,10 @@ final class BrokerState {
 
     func declareQueue(vhost: String, _ definition: QueueDefinition, passive: Bool, serverNamed: Bool,
                       connection: ConnectionID) throws -> QueueStatus {
+        if definition.name == DirectReplyTo.queue && passive {
+            // The pseudo-queue always exists, as in RabbitMQ.
+            return QueueStatus(name: definition.name, messageCount: 0, consumerCount: 0)
+        }
         let created = try withTopology(vhost) {
             try $0.declareQueue(definition, passive: passive, serverNamed: serverNamed, connection: connection)
         }
@@ -98,6 +104,10 @@ final class BrokerState {
 
     func publish(vhost: String, _ message: Message, routingKeys: [String], headers: ArgumentTable?) throws -> PublishOutcome {
         guard let topology = topologies[vhost] else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
+        if message.exchange.isEmpty && message.routingKey.hasPrefix(DirectReplyTo.prefix) {
+            let delivered = deliverDirectReply(message)
+            return PublishOutcome(queueCount: delivered ? 1 : 0, stored: storage.loop.makeSucceededVoidFuture())
+        }
         let route = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers)
         let loop = storage.loop
         var waits: [EventLoopFuture<Void>] = []

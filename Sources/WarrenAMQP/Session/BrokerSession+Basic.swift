@@ -15,6 +15,12 @@ extension BrokerSession {
                 reply(.basicCancelOk(.init(consumerTag: m.consumerTag)), channel: channel, unless: m.nowait)
                 return
             }
+            if consumer.queue == DirectReplyTo.queue, let token = channels[channel]?.directReplyToken {
+                broker.unregisterDirectReply(token: token)
+                channels[channel]?.directReplyToken = nil
+                reply(.basicCancelOk(.init(consumerTag: m.consumerTag)), channel: channel, unless: m.nowait)
+                return
+            }
             whenDone(broker.cancel(vhost: vhost, queue: consumer.queue, consumer: consumer.id), channel: channel,
                      method: method) { _ in
                 self.reply(.basicCancelOk(.init(consumerTag: m.consumerTag)), channel: channel, unless: m.nowait)
@@ -56,9 +62,22 @@ extension BrokerSession {
             return
         }
         let id = newConsumerID()
+        let sink = ConsumerSink(session: self, loop: context.eventLoop, channel: channel, consumerTag: tag)
+        if m.queue == DirectReplyTo.queue {
+            guard m.noAck else {
+                fail(ProtocolError(.preconditionFailed, "reply consumer cannot acknowledge", method: method), channel: channel)
+                return
+            }
+            let token = Self.generatedName(prefix: "")
+            state.consumers[tag] = .init(queue: m.queue, id: id, noAck: true)
+            state.directReplyToken = token
+            channels[channel] = state
+            broker.registerDirectReply(token: token, consumer: id, sink: sink)
+            reply(.basicConsumeOk(.init(consumerTag: tag)), channel: channel, unless: m.nowait)
+            return
+        }
         state.consumers[tag] = .init(queue: m.queue, id: id, noAck: m.noAck)
         channels[channel] = state
-        let sink = ConsumerSink(session: self, loop: context.eventLoop, channel: channel, consumerTag: tag)
         let future = broker.consume(vhost: vhost, queue: m.queue, consumer: id, noAck: m.noAck, exclusive: m.exclusive,
                                     prefetch: state.prefetchCount, sink: sink, connection: connectionID)
         future.hop(to: context.eventLoop).assumeIsolated().whenFailure { [self] _ in

@@ -22,6 +22,17 @@ extension BrokerSession {
             sequence = channels[channel]!.nextPublishSequence
             channels[channel]!.nextPublishSequence += 1
         }
+        var content = content
+        if content.header.properties.replyTo == DirectReplyTo.queue {
+            guard let token = channels[channel]!.directReplyToken else {
+                fail(ProtocolError(.preconditionFailed, "fast reply consumer does not exist",
+                                   method: .basicPublish(content.publish)), channel: channel)
+                return context.eventLoop.makeFailedFuture(BrokerError(.preconditionFailed, "no reply consumer"))
+            }
+            var properties = content.header.properties
+            properties.replyTo = DirectReplyTo.prefix + token
+            content.header = ContentHeader(bodySize: content.header.bodySize, properties: properties)
+        }
         let (rawProperties, extraKeys) = Self.senderSelectedDistribution(content.header)
         let properties = content.header.properties
         let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,

@@ -63,7 +63,8 @@ final class BrokerSession {
     /// A channel closed: its consumers end and its unacknowledged deliveries go back.
     func channelClosed(_ channel: UInt16) {
         guard let state = channels.removeValue(forKey: channel) else { return }
-        for consumer in state.consumers.values {
+        if let token = state.directReplyToken { broker.unregisterDirectReply(token: token) }
+        for consumer in state.consumers.values where consumer.queue != DirectReplyTo.queue {
             _ = broker.cancel(vhost: vhost, queue: consumer.queue, consumer: consumer.id)
         }
         let references = state.unacked.map(\.reference)
@@ -75,7 +76,8 @@ final class BrokerSession {
         var consumers: [(queue: String, ConsumerID)] = []
         var references: [DeliveryReference] = []
         for state in channels.values {
-            consumers += state.consumers.values.map { (queue: $0.queue, $0.id) }
+            if let token = state.directReplyToken { broker.unregisterDirectReply(token: token) }
+            consumers += state.consumers.values.filter { $0.queue != DirectReplyTo.queue }.map { (queue: $0.queue, $0.id) }
             references += state.unacked.map(\.reference)
         }
         channels = [:]

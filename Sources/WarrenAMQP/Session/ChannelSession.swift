@@ -24,6 +24,8 @@ struct ChannelSession {
     var prefetchCount = 0
     var confirmMode = false
     var nextPublishSequence: UInt64 = 1
+    /// Token of this channel's direct reply-to consumer, if it has one.
+    var directReplyToken: String?
     /// Set by `tx.select`: publishes and settlements wait here for `tx.commit`.
     var transaction: Transaction?
 
