@@ -23,16 +23,23 @@ extension Broker {
         }
     }
 
-    /// Starts a consumer; deliveries go to `sink` in batches.
-    public func consume(vhost: String, queue: String, consumer: ConsumerID, noAck: Bool, exclusive: Bool,
-                        prefetch: Int, sink: any DeliverySink, connection: ConnectionID) -> EventLoopFuture<Void> {
-        onLoop { state in
+    /// Starts a consumer; deliveries go to `sink` in batches. `group` names a consumer group
+    /// to join (created at `start` when new); nil joins the queue's default group (or, on a
+    /// stream, reads on its own from `start`). The first deliveries are handed out after the
+    /// returned future completes, so a front door can confirm the consumer first.
+    public func consume(vhost: String, queue: String, consumer: ConsumerID, group: String? = nil,
+                        start: StreamOffset? = nil, noAck: Bool, exclusive: Bool, prefetch: Int,
+                        sink: any DeliverySink, connection: ConnectionID) -> EventLoopFuture<Void> {
+        let loop = self.loop
+        return onLoop { state in
             let runtime = try state.queue(vhost, queue, connection: connection)
             if runtime.hasExclusiveConsumer || (exclusive && runtime.consumerCount > 0) {
                 throw BrokerError(.accessRefused, "queue '\(queue)' in vhost '\(vhost)' in exclusive use")
             }
-            runtime.addConsumer(.init(id: consumer, sink: sink, noAck: noAck, prefetch: prefetch, exclusive: exclusive))
-            try runtime.dispatch()
+            try runtime.addConsumer(.init(id: consumer, sink: sink, noAck: noAck, prefetch: prefetch, exclusive: exclusive),
+                                    groupName: group, start: start)
+            let bound = NIOLoopBound(runtime, eventLoop: loop)
+            loop.execute { try? bound.value.dispatch() }
         }
     }
 
@@ -58,8 +65,8 @@ extension Broker {
             for reference in references {
                 guard let runtime = state.queues[vhost]?[reference.queue] else { continue }
                 switch settlement {
-                case .ack, .reject: runtime.settle(reference.offset)
-                case .requeue: runtime.requeue(reference.offset)
+                case .ack, .reject: runtime.settle(reference.offset, group: reference.group)
+                case .requeue: runtime.requeue(reference.offset, group: reference.group)
                 }
                 touched[reference.queue] = runtime
             }

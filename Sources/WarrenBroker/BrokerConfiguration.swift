@@ -34,10 +34,12 @@ public enum Settlement: Sendable {
 /// A reference to a delivery to settle: its queue and offset.
 public struct DeliveryReference: Hashable, Sendable {
     public var queue: String
+    public var group: String
     public var offset: UInt64
 
-    public init(queue: String, offset: UInt64) {
+    public init(queue: String, group: String, offset: UInt64) {
         self.queue = queue
+        self.group = group
         self.offset = offset
     }
 }

@@ -78,7 +78,7 @@ final class BrokerState {
         }
         try withTopology(vhost) { try $0.deleteQueue(name) }
         queues[vhost]![name] = nil
-        for consumer in runtime.consumers.values { consumer.sink.cancelled(consumer: consumer.id) }
+        for member in runtime.allMembers { member.sink.cancelled(consumer: member.id) }
         runtime.close()
         storage.remove(vhost: vhost, queue: name, durable: runtime.definition.durable)
         return count

@@ -53,7 +53,7 @@ import Testing
                            sink: sink, connection: 1).wait()
         var got = try sink.snapshot(broker)
         #expect(got.map { String(buffer: $0.message.body) } == ["a", "b"])
-        broker.settle(vhost: "/", [DeliveryReference(queue: "q", offset: got[0].offset)], .ack)
+        broker.settle(vhost: "/", [got[0].reference], .ack)
         got = try sink.snapshot(broker)
         #expect(got.map { String(buffer: $0.message.body) } == ["a", "b", "c"])
         try broker.shutdown().wait()
@@ -65,7 +65,7 @@ import Testing
         try Self.publish(broker, ["a", "b"])
         let first = try #require(try broker.get(vhost: "/", queue: "q", noAck: false, consumer: 9, connection: 1).wait())
         #expect(first.1 == 1)
-        broker.settle(vhost: "/", [DeliveryReference(queue: "q", offset: first.0.offset)], .requeue)
+        broker.settle(vhost: "/", [first.0.reference], .requeue)
         let again = try #require(try broker.get(vhost: "/", queue: "q", noAck: true, consumer: 9, connection: 1).wait())
         #expect(String(buffer: again.0.message.body) == "a" && again.0.redelivered)
         try broker.shutdown().wait()
@@ -78,7 +78,7 @@ import Testing
         try Self.publish(broker, ["a", "b", "c"])
         let a = try #require(try broker.get(vhost: "/", queue: "q", noAck: false, consumer: 9, connection: 1).wait())
         _ = try broker.get(vhost: "/", queue: "q", noAck: false, consumer: 9, connection: 1).wait()  // b, unacked
-        broker.settle(vhost: "/", [DeliveryReference(queue: "q", offset: a.0.offset)], .ack)
+        broker.settle(vhost: "/", [a.0.reference], .ack)
         try broker.shutdown().wait()
 
         let reopened = Self.makeBroker(directory: directory)

@@ -76,10 +76,19 @@ extension BrokerSession {
             reply(.basicConsumeOk(.init(consumerTag: tag)), channel: channel, unless: m.nowait)
             return
         }
+        let group: String?
+        let start: StreamOffset?
+        do {
+            (group, start) = try Self.groupArguments(m.arguments)
+        } catch {
+            fail(ProtocolError(error, method: method), channel: channel)
+            return
+        }
         state.consumers[tag] = .init(queue: m.queue, id: id, noAck: m.noAck)
         channels[channel] = state
-        let future = broker.consume(vhost: vhost, queue: m.queue, consumer: id, noAck: m.noAck, exclusive: m.exclusive,
-                                    prefetch: state.prefetchCount, sink: sink, connection: connectionID)
+        let future = broker.consume(vhost: vhost, queue: m.queue, consumer: id, group: group, start: start,
+                                    noAck: m.noAck, exclusive: m.exclusive, prefetch: state.prefetchCount,
+                                    sink: sink, connection: connectionID)
         future.hop(to: context.eventLoop).assumeIsolated().whenFailure { [self] _ in
             channels[channel]?.consumers[tag] = nil
         }
@@ -98,7 +107,7 @@ extension BrokerSession {
             }
             let tag = self.channels[channel]!.takeDeliveryTag()
             if !m.noAck {
-                self.channels[channel]!.unacked.append(.init(tag: tag, reference: .init(queue: delivery.queue, offset: delivery.offset)))
+                self.channels[channel]!.unacked.append(.init(tag: tag, reference: delivery.reference))
             }
             let message = delivery.message
             let getOk = Method.basicGetOk(.init(deliveryTag: tag, redelivered: delivery.redelivered,
@@ -126,14 +135,14 @@ extension BrokerSession {
     func write(_ deliveries: [Delivery], channel: UInt16, consumerTag: String) {
         guard channels[channel]?.consumers[consumerTag] != nil else {
             // The consumer or channel went away while these were on their way: give them back.
-            broker.settle(vhost: vhost, deliveries.map { DeliveryReference(queue: $0.queue, offset: $0.offset) }, .requeue)
+            broker.settle(vhost: vhost, deliveries.map(\.reference), .requeue)
             return
         }
         let noAck = channels[channel]!.consumers[consumerTag]!.noAck
         for delivery in deliveries {
             let tag = channels[channel]!.takeDeliveryTag()
             if !noAck {
-                channels[channel]!.unacked.append(.init(tag: tag, reference: .init(queue: delivery.queue, offset: delivery.offset)))
+                channels[channel]!.unacked.append(.init(tag: tag, reference: delivery.reference))
             }
             let deliver = Method.basicDeliver(.init(consumerTag: consumerTag, deliveryTag: tag,
                                                     redelivered: delivery.redelivered,
@@ -149,5 +158,36 @@ extension BrokerSession {
         guard channels[channel]?.consumers.removeValue(forKey: consumerTag) != nil else { return }
         handler.write(channel: channel, .basicCancel(.init(consumerTag: consumerTag, nowait: true)))
         handler.flushIfIdle(context: context)
+    }
+}
+
+extension BrokerSession {
+    /// Reads `x-consumer-group` and `x-stream-offset` from `basic.consume` arguments.
+    static func groupArguments(_ arguments: FieldTable) throws(BrokerError) -> (String?, StreamOffset?) {
+        var group: String? = nil
+        if let value = arguments["x-consumer-group"] {
+            guard let name = value.string, !name.isEmpty, name.utf8.count <= 255 else {
+                throw BrokerError(.preconditionFailed, "x-consumer-group must be a non-empty string of at most 255 bytes")
+            }
+            group = name
+        }
+        guard let value = arguments["x-stream-offset"] else { return (group, nil) }
+        switch value {
+        case .longString:
+            switch value.string {
+            case "first": return (group, .first)
+            case "last": return (group, .last)
+            case "next": return (group, .next)
+            default: throw BrokerError(.preconditionFailed, "Invalid x-stream-offset: \(value.string ?? "")")
+            }
+        case .timestamp(let seconds):
+            // AMQP timestamps are seconds since the epoch.
+            return (group, .timestamp(Int64(seconds) * 1000))
+        default:
+            guard let offset = value.integer, offset >= 0 else {
+                throw BrokerError(.preconditionFailed, "Invalid x-stream-offset: \(value)")
+            }
+            return (group, .offset(UInt64(offset)))
+        }
     }
 }

@@ -28,8 +28,15 @@ public struct Message: Sendable, Equatable {
 /// A message handed to a consumer or to `basic.get`.
 public struct Delivery: Sendable {
     public var queue: String
+    /// The consumer group the delivery belongs to; settling it names the group again.
+    public var group: String
     public var offset: UInt64
     public var message: Message
     public var redelivered: Bool
     public var consumer: ConsumerID?
+}
+
+extension Delivery {
+    /// What settling this delivery names.
+    public var reference: DeliveryReference { DeliveryReference(queue: queue, group: group, offset: offset) }
 }

@@ -1,50 +1,42 @@
-// QueueRuntime.swift: one queue: its partition log, its default consumer group, its consumers.
-import DequeModule
+// QueueRuntime.swift: one queue: its partition log and its consumer groups.
 import NIOCore
 import WarrenLog
 
-/// A queue at run time. Owned by one event loop: every method runs there.
+/// A queue at run time: a partition log read by consumer groups. Plain consumers share the
+/// default group (work-queue semantics); a named group gets every message once, at its own
+/// pace. Owned by one event loop: every method runs there.
 final class QueueRuntime {
-    struct Consumer {
-        let id: ConsumerID
-        let sink: any DeliverySink
-        let noAck: Bool
-        /// Deliveries unacknowledged at most (0: no limit), RabbitMQ's per-consumer prefetch.
-        let prefetch: Int
-        let exclusive: Bool
-        var unacked = 0
-
-        var hasCredit: Bool { noAck || prefetch == 0 || unacked < prefetch }
-    }
-
     let definition: QueueDefinition
     let log: PartitionLog
     let journal: ConsumerGroupJournal?
-    var group: GroupPartitionState
-    var consumers: [ConsumerID: Consumer] = [:]
-    /// Round-robin order of consumers.
-    var order: Deque<ConsumerID> = []
+    var groups: [String: ConsumerGroupRuntime] = [:]
+    /// The group each consumer belongs to.
+    var groupOfConsumer: [ConsumerID: String] = [:]
     static let defaultGroup = "default"
 
     init(definition: QueueDefinition, log: PartitionLog, journal: ConsumerGroupJournal?) throws {
         self.definition = definition
         self.log = log
         self.journal = journal
-        if let saved = journal?.groups[Self.defaultGroup] {
-            group = GroupPartitionState(
-                ackFloor: UInt64(saved.ackFloor),
+        for (name, saved) in journal?.groups ?? [:] {
+            let state = GroupPartitionState(
+                ackFloor: UInt64(max(saved.ackFloor, log.logStartOffset)),
                 acked: saved.ackedRanges.map { UInt64($0.lowerBound)...UInt64($0.upperBound) },
-                cursor: UInt64(min(saved.cursor, log.logEndOffset)))
-        } else {
-            group = GroupPartitionState(startingAt: UInt64(log.logStartOffset))
-            try journal?.record(.created(group: Self.defaultGroup, startOffset: log.logStartOffset))
+                cursor: UInt64(min(max(saved.cursor, log.logStartOffset), log.logEndOffset)))
+            groups[name] = ConsumerGroupRuntime(name: name, durable: true, state: state)
         }
+        if groups[Self.defaultGroup] == nil && !isStream {
+            _ = try createGroup(Self.defaultGroup, durable: true, start: .first)
+        }
+        updateFloors()
     }
 
+    var isStream: Bool { definition.arguments["x-queue-type"]?.string == "stream" }
     var logEnd: UInt64 { UInt64(log.logEndOffset) }
-    var messageCount: UInt64 { group.readyCount(logEnd: logEnd) }
-    var consumerCount: Int { consumers.count }
-    var hasExclusiveConsumer: Bool { consumers.values.contains { $0.exclusive } }
+    /// Messages ready in the default group (what `queue.declare-ok` reports).
+    var messageCount: UInt64 { groups[Self.defaultGroup]?.state.readyCount(logEnd: logEnd) ?? 0 }
+    var consumerCount: Int { groupOfConsumer.count }
+    var hasExclusiveConsumer: Bool { groups.values.contains { $0.members.values.contains { $0.exclusive } } }
 
     /// Appends a message; returns its offset.
     func append(_ message: Message) throws -> UInt64 {
@@ -59,88 +51,57 @@ final class QueueRuntime {
         return Message(record: first.record)
     }
 
-    func addConsumer(_ consumer: Consumer) {
-        consumers[consumer.id] = consumer
-        order.append(consumer.id)
+    /// The offset `start` names in this log.
+    func resolve(_ start: StreamOffset) throws -> UInt64 {
+        let first = UInt64(log.logStartOffset)
+        switch start {
+        case .first: return first
+        case .next: return logEnd
+        case .last: return logEnd > first ? logEnd - 1 : first
+        case .offset(let offset): return min(max(offset, first), logEnd)
+        case .timestamp(let ms): return try log.offset(forTimestamp: ms).map { UInt64($0) } ?? logEnd
+        }
     }
 
-    /// Removes a consumer; its unacknowledged deliveries go back to the queue.
+    func createGroup(_ name: String, durable: Bool, start: StreamOffset) throws -> ConsumerGroupRuntime {
+        let offset = try resolve(start)
+        let group = ConsumerGroupRuntime(name: name, durable: durable, state: GroupPartitionState(startingAt: offset))
+        groups[name] = group
+        if durable { try journal?.record(.created(group: name, startOffset: Int64(offset))) }
+        return group
+    }
+
+    /// Adds a consumer to `groupName` (created at `start` if new); stream readers without a
+    /// group name get a private group of their own.
+    func addConsumer(_ member: ConsumerGroupRuntime.Member, groupName: String?, start: StreamOffset?) throws {
+        let name: String
+        let group: ConsumerGroupRuntime
+        if let groupName {
+            name = groupName
+            group = try groups[name] ?? createGroup(name, durable: true, start: start ?? .first)
+        } else if isStream {
+            name = "\u{0}reader-\(member.id)"
+            group = try createGroup(name, durable: false, start: start ?? .next)
+        } else {
+            name = Self.defaultGroup
+            group = groups[name]!
+        }
+        group.add(member)
+        groupOfConsumer[member.id] = name
+    }
+
+    /// Removes a consumer; its unacknowledged deliveries go back to its group.
     func removeConsumer(_ id: ConsumerID) {
-        guard consumers.removeValue(forKey: id) != nil else { return }
-        order.removeAll { $0 == id }
-        group.releaseAll(of: id)
-    }
-
-    /// Hands ready messages to consumers with credit, round robin, one batch per consumer.
-    func dispatch() throws {
-        var batches: [ConsumerID: [Delivery]] = [:]
-        var idle = 0
-        while idle < order.count, let offset = group.nextOffset(logEnd: logEnd) {
-            let id = order.removeFirst()
-            order.append(id)
-            guard consumers[id]!.hasCredit else {
-                idle += 1
-                continue
-            }
-            idle = 0
-            let count = group.deliver(offset, consumer: id, deliveryTag: 0)
-            let message = try read(offset)
-            if consumers[id]!.noAck {
-                settle(offset)
-            } else {
-                consumers[id]!.unacked += 1
-            }
-            batches[id, default: []].append(Delivery(queue: definition.name, offset: offset, message: message,
-                                                     redelivered: count > 1, consumer: id))
+        guard let name = groupOfConsumer.removeValue(forKey: id), let group = groups[name] else { return }
+        group.remove(id)
+        if !group.durable && group.members.isEmpty {
+            groups[name] = nil
+            updateFloors()
         }
-        if !batches.isEmpty { try journal?.record(.cursorMoved(group: Self.defaultGroup, offset: Int64(group.readCursor))) }
-        for (id, deliveries) in batches { consumers[id]?.sink.deliver(deliveries) }
     }
 
-    /// `basic.get`: the next ready message, settled at once when `noAck`.
-    func get(noAck: Bool, consumer: ConsumerID) throws -> Delivery? {
-        guard let offset = group.nextOffset(logEnd: logEnd) else { return nil }
-        let count = group.deliver(offset, consumer: consumer, deliveryTag: 0)
-        let message = try read(offset)
-        if noAck { settle(offset) }
-        try journal?.record(.cursorMoved(group: Self.defaultGroup, offset: Int64(group.readCursor)))
-        return Delivery(queue: definition.name, offset: offset, message: message, redelivered: count > 1, consumer: nil)
-    }
-
-    /// Acknowledges (or rejects without requeue) an offset in flight.
-    @discardableResult
-    func settle(_ offset: UInt64) -> Bool {
-        guard let delivery = group.inFlight[offset], group.settle(offset) else { return false }
-        consumers[delivery.consumer]?.unacked -= 1
-        try? journal?.record(.acked(group: Self.defaultGroup, first: Int64(offset), last: Int64(offset)))
-        log.setFloor(Self.defaultGroup, to: Int64(group.ackFloor))
-        return true
-    }
-
-    /// Returns an offset in flight to the queue for redelivery.
-    @discardableResult
-    func requeue(_ offset: UInt64) -> Bool {
-        guard let delivery = group.inFlight[offset], group.release(offset) else { return false }
-        consumers[delivery.consumer]?.unacked -= 1
-        return true
-    }
-
-    /// Drops every ready message; returns how many.
-    func purge() -> UInt64 {
-        let released = Array(group.released)
-        let cursor = group.readCursor
-        let end = logEnd
-        let purged = group.purgeReady(logEnd: end)
-        for offset in released {
-            try? journal?.record(.acked(group: Self.defaultGroup, first: Int64(offset), last: Int64(offset)))
-        }
-        if end > cursor {
-            try? journal?.record(.acked(group: Self.defaultGroup, first: Int64(cursor), last: Int64(end) - 1))
-            try? journal?.record(.cursorMoved(group: Self.defaultGroup, offset: Int64(end)))
-        }
-        log.setFloor(Self.defaultGroup, to: Int64(group.ackFloor))
-        return purged
-    }
+    /// Every consumer of the queue, with its sink (to tell them the queue is gone).
+    var allMembers: [ConsumerGroupRuntime.Member] { groups.values.flatMap { $0.members.values } }
 
     func close() {
         try? journal?.close()
