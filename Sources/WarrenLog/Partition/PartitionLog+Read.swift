@@ -39,7 +39,10 @@ extension PartitionLog {
                 while index < tailCache.batches.count, take(tailCache.batches[index]) { index += 1 }
                 break
             }
-            guard try readFromSegment(from: next, accept: take) else { break }
+            // Read ahead as much as the caller may take (bounded), so a large read is a few
+            // large preads, not many small ones.
+            let chunkBytes = min(max(maxBytes - bytes, 64 << 10), 8 << 20) + configuration.indexIntervalBytes
+            guard try readFromSegment(from: next, chunkBytes: chunkBytes, accept: take) else { break }
         }
         return result
     }
@@ -60,10 +63,11 @@ extension PartitionLog {
 
     /// Walks the batches of the segment holding `offset`, from the batch holding it, calling
     /// `accept` until it returns false or the segment ends. Returns whether any batch was taken.
-    private func readFromSegment(from offset: Int64, accept: (RecordBatch) -> Bool) throws -> Bool {
+    private func readFromSegment(
+        from offset: Int64, chunkBytes: Int, accept: (RecordBatch) -> Bool
+    ) throws -> Bool {
         let segment = try segmentHolding(offset)
         var position = try segment.startPosition(for: offset)
-        let chunkBytes = max(64 << 10, configuration.indexIntervalBytes * 2)
         var chunk = ByteBuffer()
         var progressed = false
         while position < segment.size {
@@ -73,6 +77,12 @@ extension PartitionLog {
                 : try RecordBatchV2.peekHeader(chunk, at: chunk.readerIndex)?.totalBytes ?? 0
             if needed > chunk.readableBytes {
                 chunk = try segment.read(at: position, count: max(chunkBytes, needed))
+                // The header just read may announce a batch longer than the chunk.
+                if let header = try RecordBatchV2.peekHeader(chunk, at: chunk.readerIndex),
+                    header.totalBytes > chunk.readableBytes
+                {
+                    chunk = try segment.read(at: position, count: header.totalBytes)
+                }
             }
             guard let batch = try RecordBatchV2.decodeBatch(from: &chunk) else {
                 throw LogError.malformedBatch(baseOffset: nil, reason: "batch cut short at position \(position)")
