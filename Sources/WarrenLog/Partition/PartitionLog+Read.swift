@@ -68,7 +68,12 @@ extension PartitionLog {
     ) throws -> Bool {
         let segment = try segmentHolding(offset)
         var position = try segment.startPosition(for: offset)
-        var chunk = ByteBuffer()
+        // Reuse one read buffer: once the caller has dropped the batches of the previous read
+        // its memory is free again, so sequential reads neither allocate nor fault in pages.
+        var chunk = readBuffer
+        readBuffer = ByteBuffer()
+        defer { readBuffer = chunk }
+        chunk.moveReaderIndex(to: chunk.writerIndex)  // Nothing left from the previous read counts.
         var progressed = false
         while position < segment.size {
             let needed =
@@ -76,12 +81,12 @@ extension PartitionLog {
                 ? RecordBatchV2.headerBytes
                 : try RecordBatchV2.peekHeader(chunk, at: chunk.readerIndex)?.totalBytes ?? 0
             if needed > chunk.readableBytes {
-                chunk = try segment.read(at: position, count: max(chunkBytes, needed))
+                try segment.read(at: position, count: max(chunkBytes, needed), into: &chunk)
                 // The header just read may announce a batch longer than the chunk.
                 if let header = try RecordBatchV2.peekHeader(chunk, at: chunk.readerIndex),
                     header.totalBytes > chunk.readableBytes
                 {
-                    chunk = try segment.read(at: position, count: header.totalBytes)
+                    try segment.read(at: position, count: header.totalBytes, into: &chunk)
                 }
             }
             guard let batch = try RecordBatchV2.decodeBatch(from: &chunk) else {
