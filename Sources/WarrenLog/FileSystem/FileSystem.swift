@@ -40,9 +40,14 @@ public protocol LogFile: AnyObject, Sendable {
     func sync() throws
     /// Closes the file. Further calls throw.
     func close() throws
+    /// Tells the operating system the file will be read sequentially (larger read-ahead).
+    func adviseSequentialReads()
 }
 
 extension LogFile {
+    /// Does nothing: files that cannot use the hint need not implement it.
+    public func adviseSequentialReads() {}
+
     /// Reads up to `count` bytes at `offset` into a new buffer (may be short).
     public func read(count: Int, at offset: Int64) throws -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: count)

@@ -137,6 +137,12 @@ final class POSIXFile: LogFile, @unchecked Sendable {
         if result != 0 { throw LogError.io(operation: "fsync", path: path.string, errno: errno) }
     }
 
+    func adviseSequentialReads() {
+        #if canImport(Glibc)
+        _ = posix_fadvise(descriptor.rawValue, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
+    }
+
     func close() throws {
         guard !isClosed else { return }
         isClosed = true

@@ -78,6 +78,8 @@ final class Segment {
     func openFile() throws -> Bool {
         if file != nil { return false }
         file = try fileSystem.openFile(logPath, create: false)
+        // Segments are read front to back (consumers, recovery): ask for a larger read-ahead.
+        file?.adviseSequentialReads()
         return true
     }
 
