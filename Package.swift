@@ -33,10 +33,13 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // CRC-32C with the CPU's CRC32 instruction (SSE 4.2 / ARMv8 CRC), used by WarrenLog.
+        .target(name: "CWarrenCRC32C"),
         // Partition log: segments, indexes, group commit, recovery, retention. No networking.
         .target(
             name: "WarrenLog",
             dependencies: [
+                "CWarrenCRC32C",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

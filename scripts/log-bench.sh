@@ -11,7 +11,7 @@ run() { echo "\$ $*"; "$@"; echo; }
 run "$tool" bench-crc
 run "$tool" bench-append --directory "$scratch/append" --appenders 8 --record-bytes 1024 --batch-records 64 --window 8 --seconds 10
 run "$tool" bench-append --directory "$scratch/append" --appenders 8 --record-bytes 1024 --batch-records 16 --window 8 --seconds 10
-run "$tool" bench-read --directory "$scratch/read" --bytes $((1 << 30))
+run "$tool" bench-read --directory "$scratch/read" --bytes $((1 << 30)) --rounds 5
 run "$tool" bench-open --directory "$scratch/open" --bytes $((10 << 30)) --segment-bytes $((10 << 20))
 echo "\$ scripts/log-bench-allocations.sh"
 scripts/log-bench-allocations.sh

@@ -20,7 +20,8 @@ struct BenchCRC: ParsableCommand {
             done += chunkBytes
         }
         let elapsed = now() - start
-        print(String(format: "CRC-32C: %.2f GB/s over %d bytes in %d-byte calls (crc %08x)",
+        print("CPU instruction: \(CRC32C.usesHardware)")
+        print(String(format: "CRC-32C: %.2f GB/s over %ld bytes in %ld-byte calls (crc %08x)",
                      Double(done) / elapsed / 1e9, done, chunkBytes, crc))
     }
 }

@@ -14,6 +14,17 @@ import Testing
         #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
     }
 
+    @Test func hardwareAndSoftwareAgree() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4096 + 3] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            bytes.withUnsafeBytes { pointer in
+                #expect(CRC32C.checksum(pointer) == CRC32C.software(pointer))
+                #expect(CRC32C.checksum(pointer, continuing: 0x1234_5678) == CRC32C.software(pointer, continuing: 0x1234_5678))
+            }
+        }
+    }
+
     @Test func incrementalEqualsWhole() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         for split in [0, 1, 7, 8, 9, 500, 999, 1000] {

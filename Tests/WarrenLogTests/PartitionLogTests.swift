@@ -41,6 +41,38 @@ import Testing
     }
 
     @Test(arguments: Storage.allCases)
+    func largeBatchesReadFromDisk(storage: Storage) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        let log = try harness.open { $0.tailCacheBytes = 0 }
+        defer { try? log.close() }
+        try appendRecords(log, 0, count: 3, size: 300_000)
+        try log.append((3..<40).map { makeRecord($0, size: 5000) })
+        #expect(try log.read(from: 0, maxBytes: 1).count == 1)
+        #expect(try readAll(log).map(\.offset) == Array(0..<40))
+        #expect(try log.readRecords(from: 2, maxBytes: 1).map(\.offset) == [2])
+    }
+
+    @Test(arguments: Storage.allCases)
+    func batchesStayValidAcrossLaterReads(storage: Storage) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        let log = try harness.open { $0.tailCacheBytes = 0 }
+        defer { try? log.close() }
+        try appendRecords(log, 0, count: 60, size: 500)
+        // The log reuses its read buffer; batches a caller still holds must not change.
+        var held: [RecordBatch] = []
+        var next: Int64 = 0
+        while next < 60 {
+            let batches = try log.read(from: next, maxBytes: 3000)
+            held += batches
+            next = batches.last!.lastOffset + 1
+        }
+        let records = try held.flatMap { try $0.records() }
+        #expect(records.map(\.record) == (0..<60).map { makeRecord($0, size: 500, timestamp: 1_700_000_000_000 + Int64($0)) })
+    }
+
+    @Test(arguments: Storage.allCases)
     func outOfRangeReadsThrow(storage: Storage) throws {
         let harness = LogHarness(storage)
         defer { harness.cleanUp() }

@@ -27,8 +27,9 @@ public protocol FileSystem: Sendable {
 public protocol LogFile: AnyObject, Sendable {
     /// The path the file was opened with.
     var path: FilePath { get }
-    /// Reads up to `count` bytes at `offset`. May return fewer (a short read) or none at the end.
-    func read(count: Int, at offset: Int64) throws -> ByteBuffer
+    /// Reads up to `count` bytes at `offset`, appending them at `buffer`'s writer index; returns
+    /// how many were read. May read fewer (a short read), or none at the end of the file.
+    func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws -> Int
     /// Writes all of `bytes` at `offset`, or throws.
     func write(_ bytes: ByteBuffer, at offset: Int64) throws
     /// Current size in bytes.
@@ -39,17 +40,36 @@ public protocol LogFile: AnyObject, Sendable {
     func sync() throws
     /// Closes the file. Further calls throw.
     func close() throws
+    /// Tells the operating system the file will be read sequentially (larger read-ahead).
+    func adviseSequentialReads()
 }
 
 extension LogFile {
+    /// Does nothing: files that cannot use the hint need not implement it.
+    public func adviseSequentialReads() {}
+
+    /// Reads up to `count` bytes at `offset` into a new buffer (may be short).
+    public func read(count: Int, at offset: Int64) throws -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        _ = try read(into: &buffer, count: count, at: offset)
+        return buffer
+    }
+
     /// Reads `count` bytes at `offset`, retrying short reads; returns fewer only at end of file.
     public func readFully(count: Int, at offset: Int64) throws -> ByteBuffer {
-        var result = try read(count: count, at: offset)
-        while result.readableBytes < count {
-            var more = try read(count: count - result.readableBytes, at: offset + Int64(result.readableBytes))
-            if more.readableBytes == 0 { break }
-            result.writeBuffer(&more)
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        try readFully(into: &buffer, count: count, at: offset)
+        return buffer
+    }
+
+    /// Appends `count` bytes read at `offset` to `buffer`, retrying short reads; reads fewer
+    /// only at the end of the file.
+    public func readFully(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws {
+        var done = 0
+        while done < count {
+            let read = try read(into: &buffer, count: count - done, at: offset + Int64(done))
+            if read == 0 { break }
+            done += read
         }
-        return result
     }
 }

@@ -99,15 +99,13 @@ final class POSIXFile: LogFile, @unchecked Sendable {
         .io(operation: operation, path: path.string, errno: (error as? Errno)?.rawValue ?? -1)
     }
 
-    func read(count: Int, at offset: Int64) throws -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: count)
+    func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws -> Int {
         do {
-            _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer in
+            return try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer in
                 try descriptor.read(
                     fromAbsoluteOffset: offset, into: UnsafeMutableRawBufferPointer(rebasing: pointer[0..<count]))
             }
         } catch { throw fail("pread", error) }
-        return buffer
     }
 
     func write(_ bytes: ByteBuffer, at offset: Int64) throws {
@@ -137,6 +135,12 @@ final class POSIXFile: LogFile, @unchecked Sendable {
         let result = fdatasync(descriptor.rawValue)
         #endif
         if result != 0 { throw LogError.io(operation: "fsync", path: path.string, errno: errno) }
+    }
+
+    func adviseSequentialReads() {
+        #if canImport(Glibc)
+        _ = posix_fadvise(descriptor.rawValue, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
     }
 
     func close() throws {

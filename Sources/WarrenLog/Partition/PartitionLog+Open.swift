@@ -103,14 +103,13 @@ extension PartitionLog {
         _ base: Int64, _ directory: FilePath, _ configuration: Configuration, _ fileSystem: any FileSystem,
         fullScan: Bool, nowMs: Int64
     ) throws -> (segment: Segment, problem: LogError?) {
-        let logPath = directory.appending(Segment.fileName(base, "log"))
-        let file = try fileSystem.openFile(logPath, create: false)
-        let fileSize = try file.size()
         let segment = Segment(
             baseOffset: base, directory: directory, fileSystem: fileSystem,
-            indexIntervalBytes: configuration.indexIntervalBytes, size: fileSize, nextOffset: base,
+            indexIntervalBytes: configuration.indexIntervalBytes, size: 0, nextOffset: base,
             maxTimestamp: .min, createdAtMs: nowMs)
         try segment.openFile()
+        let fileSize = try segment.file!.size()
+        segment.restore(size: fileSize, nextOffset: base, maxTimestamp: .min)
         let scan: SegmentScan
         var maxBefore = Int64.min
         if fullScan {

@@ -39,7 +39,10 @@ extension PartitionLog {
                 while index < tailCache.batches.count, take(tailCache.batches[index]) { index += 1 }
                 break
             }
-            guard try readFromSegment(from: next, accept: take) else { break }
+            // Read ahead as much as the caller may take (bounded), so a large read is a few
+            // large preads, not many small ones.
+            let chunkBytes = min(max(maxBytes - bytes, 64 << 10), 8 << 20) + configuration.indexIntervalBytes
+            guard try readFromSegment(from: next, chunkBytes: chunkBytes, accept: take) else { break }
         }
         return result
     }
@@ -60,11 +63,17 @@ extension PartitionLog {
 
     /// Walks the batches of the segment holding `offset`, from the batch holding it, calling
     /// `accept` until it returns false or the segment ends. Returns whether any batch was taken.
-    private func readFromSegment(from offset: Int64, accept: (RecordBatch) -> Bool) throws -> Bool {
+    private func readFromSegment(
+        from offset: Int64, chunkBytes: Int, accept: (RecordBatch) -> Bool
+    ) throws -> Bool {
         let segment = try segmentHolding(offset)
         var position = try segment.startPosition(for: offset)
-        let chunkBytes = max(64 << 10, configuration.indexIntervalBytes * 2)
-        var chunk = ByteBuffer()
+        // Reuse one read buffer: once the caller has dropped the batches of the previous read
+        // its memory is free again, so sequential reads neither allocate nor fault in pages.
+        var chunk = readBuffer
+        readBuffer = ByteBuffer()
+        defer { readBuffer = chunk }
+        chunk.moveReaderIndex(to: chunk.writerIndex)  // Nothing left from the previous read counts.
         var progressed = false
         while position < segment.size {
             let needed =
@@ -72,7 +81,13 @@ extension PartitionLog {
                 ? RecordBatchV2.headerBytes
                 : try RecordBatchV2.peekHeader(chunk, at: chunk.readerIndex)?.totalBytes ?? 0
             if needed > chunk.readableBytes {
-                chunk = try segment.read(at: position, count: max(chunkBytes, needed))
+                try segment.read(at: position, count: max(chunkBytes, needed), into: &chunk)
+                // The header just read may announce a batch longer than the chunk.
+                if let header = try RecordBatchV2.peekHeader(chunk, at: chunk.readerIndex),
+                    header.totalBytes > chunk.readableBytes
+                {
+                    try segment.read(at: position, count: header.totalBytes, into: &chunk)
+                }
             }
             guard let batch = try RecordBatchV2.decodeBatch(from: &chunk) else {
                 throw LogError.malformedBatch(baseOffset: nil, reason: "batch cut short at position \(position)")

@@ -67,7 +67,7 @@ public final class PartitionLog {
     var floors: [String: Int64] = [:]
     var lastFlushRequestMs: Int64
     var isClosed = false
-    var encodeBuffer = ByteBuffer()
+    var readBuffer = ByteBuffer()
 
     /// The leader epoch stamped on appended batches (replication sets it).
     public var leaderEpoch: Int32 = 0

@@ -78,6 +78,8 @@ final class Segment {
     func openFile() throws -> Bool {
         if file != nil { return false }
         file = try fileSystem.openFile(logPath, create: false)
+        // Segments are read front to back (consumers, recovery): ask for a larger read-ahead.
+        file?.adviseSequentialReads()
         return true
     }
 
@@ -225,10 +227,19 @@ final class Segment {
 
     /// Reads up to `count` bytes of the `.log` file at `position` (fewer at the end).
     func read(at position: Int64, count: Int) throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        try read(at: position, count: count, into: &buffer)
+        return buffer
+    }
+
+    /// Replaces the contents of `buffer` with up to `count` bytes of the `.log` file at
+    /// `position`, reusing its memory when no one else holds it.
+    func read(at position: Int64, count: Int, into buffer: inout ByteBuffer) throws {
         try openFile()
-        let wanted = Int(min(Int64(count), size - position))
-        guard wanted > 0 else { return ByteBuffer() }
-        return try file!.readFully(count: wanted, at: position)
+        let wanted = Int(max(0, min(Int64(count), size - position)))
+        buffer.clear(minimumCapacity: wanted)
+        guard wanted > 0 else { return }
+        try file!.readFully(into: &buffer, count: wanted, at: position)
     }
 
     /// Cuts the segment at byte `position`, where a batch starting at `nextOffset` began.

@@ -146,14 +146,20 @@ final class InMemoryFile: LogFile, @unchecked Sendable {
         self.fileSystem = fileSystem
     }
 
-    func read(count: Int, at offset: Int64) throws -> ByteBuffer {
+    func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws -> Int {
+        var bytes = try readBytes(count: count, at: offset)
+        buffer.writeBuffer(&bytes.buffer)
+        return bytes.count
+    }
+
+    private func readBytes(count: Int, at offset: Int64) throws -> (buffer: ByteBuffer, count: Int) {
         try fileSystem.withNode { faults in
             guard !closed else { throw LogError.io(operation: "pread", path: path.string, errno: EBADF) }
             let start = min(Int(offset), node.data.count)
             var end = min(start + count, node.data.count)
             if faults.shortReads && end - start > 1 { end = start + (end - start) / 2 }
             fileSystem.countRead(end - start)
-            return ByteBuffer(bytes: node.data[start..<end])
+            return (ByteBuffer(bytes: node.data[start..<end]), end - start)
         }
     }
 
