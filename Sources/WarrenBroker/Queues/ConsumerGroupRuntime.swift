@@ -34,11 +34,11 @@ final class ConsumerGroupRuntime {
         order.append(member.id)
     }
 
-    /// Removes a member; its unacknowledged deliveries go back to the group.
+    /// Removes a member. Its unacknowledged deliveries stay in flight, still ackable, as after
+    /// RabbitMQ's `basic.cancel`: they go back when the channel that holds them requeues them.
     func remove(_ id: ConsumerID) {
         guard members.removeValue(forKey: id) != nil else { return }
         order.removeAll { $0 == id }
-        state.releaseAll(of: id)
     }
 
     /// The next member with credit, round robin; nil when none has any.
