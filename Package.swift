@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // Pure AMQP 0-9-1 codec: bytes <-> frames, methods, properties, field tables. No I/O.
@@ -75,6 +76,7 @@ let package = Package(
             dependencies: [
                 "WarrenLog",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,11 +97,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Durable definitions (exchanges, queues, bindings) in an SQLite file.
+        .target(
+            name: "WarrenDefinitionsSQLite",
+            dependencies: [
+                "WarrenBroker",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: configuration -> services -> ServiceGroup.
         .target(
             name: "WarrenServer",
             dependencies: [
-                "WarrenAMQP", "WarrenBroker",
+                "WarrenAMQP", "WarrenBroker", "WarrenDefinitionsSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,6 +171,16 @@ let package = Package(
                 "AMQPProtocol",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WarrenDefinitionsSQLiteTests",
+            dependencies: [
+                "WarrenDefinitionsSQLite", "WarrenBroker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

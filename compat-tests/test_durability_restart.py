@@ -116,3 +116,60 @@ def test_group_positions_and_unacked_deliveries_survive_a_restart():
         assert data_bytes < 10 * 200, data_bytes
     finally:
         warren.stop()
+
+
+def test_durable_definitions_survive_a_restart_and_transient_ones_do_not():
+    warren = WarrenProcess().start()
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(warren.url))
+        channel = connection.channel()
+        channel.exchange_declare("orders", "topic", durable=True)
+        channel.exchange_declare("orders-ae", "fanout", durable=True)
+        channel.exchange_declare("routed", "direct", durable=True, arguments={"alternate-exchange": "orders-ae"})
+        channel.exchange_declare("scratch", "fanout", durable=False)
+        channel.queue_declare("orders.eu", durable=True, arguments={"x-max-priority": 5})
+        channel.queue_declare("orders.unrouted", durable=True)
+        channel.queue_declare("orders.transient", durable=False)
+        channel.queue_bind("orders.eu", "orders", "eu.#")
+        channel.queue_bind("orders.unrouted", "orders-ae")
+        channel.queue_bind("orders.transient", "orders", "#")
+        channel.exchange_bind("routed", "orders", "eu.*")
+        channel.queue_declare("orders.gone", durable=True)
+        channel.queue_delete("orders.gone")
+        connection.close()
+        warren.kill()
+
+        warren.start()
+        connection = pika.BlockingConnection(pika.URLParameters(warren.url))
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.exchange_declare("orders", "topic", passive=True)
+        channel.exchange_declare("routed", "direct", passive=True)
+        channel.queue_declare("orders.eu", passive=True)
+        # A redeclaration with other arguments is still refused: the arguments came back too.
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+            channel.queue_declare("orders.eu", durable=True)
+        assert refused.value.reply_code == 406
+        channel = connection.channel()
+        channel.confirm_delivery()
+        for name in ("orders.transient", "orders.gone"):
+            with pytest.raises(pika.exceptions.ChannelClosedByBroker) as missing:
+                channel.queue_declare(name, passive=True)
+            assert missing.value.reply_code == 404
+            channel = connection.channel()
+            channel.confirm_delivery()
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as missing:
+            channel.exchange_declare("scratch", "fanout", passive=True)
+        assert missing.value.reply_code == 404
+        channel = connection.channel()
+        channel.confirm_delivery()
+        # Bindings came back: topic to queue, exchange to exchange, and the alternate exchange.
+        channel.basic_publish("orders", "eu.de", b"via topic", mandatory=True)
+        channel.basic_publish("routed", "nobody", b"via alternate", mandatory=True)
+        assert channel.basic_get("orders.eu", auto_ack=True)[2] == b"via topic"
+        # "eu.de" also reaches `routed` through the exchange binding, where nothing matches it.
+        assert channel.basic_get("orders.unrouted", auto_ack=True)[2] == b"via topic"
+        assert channel.basic_get("orders.unrouted", auto_ack=True)[2] == b"via alternate"
+        connection.close()
+    finally:
+        warren.stop()

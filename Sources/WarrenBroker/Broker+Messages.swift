@@ -45,7 +45,7 @@ extension Broker {
 
     /// Ends a consumer; its unacknowledged deliveries return to the queue.
     public func cancel(vhost: String, queue: String, consumer: ConsumerID) -> EventLoopFuture<Void> {
-        onLoop { state in try state.cancel(vhost: vhost, queue: queue, consumer: consumer) }
+        onLoopRecording { state in try state.cancel(vhost: vhost, queue: queue, consumer: consumer) }
     }
 
     /// `basic.get`: the next message and the number left, or nil when the queue is empty.

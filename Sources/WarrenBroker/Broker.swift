@@ -16,24 +16,53 @@ public final class Broker: Sendable {
     let state: NIOLoopBoundBox<BrokerState>
     let flusher: LogFlusher
     let logger: Logger
+    let definitions: any DefinitionsStore
 
-    public init(configuration: BrokerConfiguration, loop: any EventLoop, logger: Logger) {
+    /// `definitions` keeps durable exchanges, queues and bindings; `start()` restores them.
+    /// Without one, definitions last as long as the process.
+    public init(configuration: BrokerConfiguration, loop: any EventLoop, logger: Logger,
+                definitions: (any DefinitionsStore)? = nil) {
         self.configuration = configuration
         self.loop = loop
         self.logger = logger
+        let definitions = definitions ?? InMemoryDefinitionsStore(loop: loop)
+        self.definitions = definitions
         let flusher = LogFlusher()
         self.flusher = flusher
         let storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
         storage.removeTransient()
         // Built here, used only on `loop` from now on.
         self.state = NIOLoopBoundBox.makeBoxSendingValue(
-            BrokerState(configuration: configuration, storage: storage, logger: logger), eventLoop: loop)
+            BrokerState(configuration: configuration, storage: storage,
+                        definitions: definitions, logger: logger), eventLoop: loop)
     }
 
     /// Runs `body` on the broker's loop with its state.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable (BrokerState) throws -> T) -> EventLoopFuture<T> {
         let state = self.state
         return loop.submit { try body(state.value) }
+    }
+
+    /// Restores the stored durable definitions (queues with their logs and groups). Call once,
+    /// before clients connect.
+    public func start() -> EventLoopFuture<Void> {
+        let state = self.state
+        return definitions.load().hop(to: loop).map { stored in state.value.restore(stored) }
+    }
+
+    /// Runs `body` on the broker's loop; the result is delivered once any definitions change
+    /// it recorded is on disk.
+    func onLoopRecording<T: Sendable>(_ body: @escaping @Sendable (BrokerState) throws -> T) -> EventLoopFuture<T> {
+        let state = self.state
+        let loop = self.loop
+        return loop.submit { () -> (T, EventLoopFuture<Void>?) in
+            state.value.pendingWrite = nil
+            let value = try body(state.value)
+            defer { state.value.pendingWrite = nil }
+            return (value, state.value.pendingWrite)
+        }.flatMap { value, written in
+            (written ?? loop.makeSucceededVoidFuture()).map { value }
+        }
     }
 
     /// Closes every queue's log. The broker is unusable afterwards.
@@ -46,27 +75,19 @@ public final class Broker: Sendable {
     // MARK: Exchanges and bindings
 
     public func declareExchange(vhost: String, _ definition: ExchangeDefinition, passive: Bool) -> EventLoopFuture<Void> {
-        onLoop { state in
-            _ = try state.withTopology(vhost) { try $0.declareExchange(definition, passive: passive) }
-        }
+        onLoopRecording { state in try state.declareExchange(vhost: vhost, definition, passive: passive) }
     }
 
     public func deleteExchange(vhost: String, _ name: String, ifUnused: Bool) -> EventLoopFuture<Void> {
-        onLoop { state in try state.withTopology(vhost) { try $0.deleteExchange(name, ifUnused: ifUnused) } }
+        onLoopRecording { state in try state.deleteExchange(vhost: vhost, name, ifUnused: ifUnused) }
     }
 
     public func bind(vhost: String, _ binding: Binding, connection: ConnectionID) -> EventLoopFuture<Void> {
-        onLoop { state in
-            try state.checkQueueAccess(vhost, binding.destination, connection: connection)
-            try state.withTopology(vhost) { try $0.bind(binding) }
-        }
+        onLoopRecording { state in try state.bind(vhost: vhost, binding, connection: connection) }
     }
 
     public func unbind(vhost: String, _ binding: Binding, connection: ConnectionID) -> EventLoopFuture<Void> {
-        onLoop { state in
-            try state.checkQueueAccess(vhost, binding.destination, connection: connection)
-            try state.withTopology(vhost) { try $0.unbind(binding) }
-        }
+        onLoopRecording { state in try state.unbind(vhost: vhost, binding, connection: connection) }
     }
 
     // MARK: Queues
@@ -74,7 +95,7 @@ public final class Broker: Sendable {
     /// Declares a queue. `serverNamed`: the name was generated for an empty one (`amq.gen-…`).
     public func declareQueue(vhost: String, _ definition: QueueDefinition, passive: Bool, serverNamed: Bool = false,
                              connection: ConnectionID) -> EventLoopFuture<QueueStatus> {
-        onLoop { state in
+        onLoopRecording { state in
             try state.declareQueue(vhost: vhost, definition, passive: passive, serverNamed: serverNamed,
                                    connection: connection)
         }
@@ -83,7 +104,7 @@ public final class Broker: Sendable {
     /// Deletes a queue; returns how many messages it held. Its consumers are cancelled.
     public func deleteQueue(vhost: String, _ name: String, ifUnused: Bool, ifEmpty: Bool,
                             connection: ConnectionID) -> EventLoopFuture<UInt64> {
-        onLoop { state in
+        onLoopRecording { state in
             try state.deleteQueue(vhost: vhost, name, ifUnused: ifUnused, ifEmpty: ifEmpty, connection: connection)
         }
     }

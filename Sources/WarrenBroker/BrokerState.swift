@@ -8,14 +8,18 @@ final class BrokerState {
     let configuration: BrokerConfiguration
     let storage: QueueStorage
     let logger: Logger
+    let definitions: any DefinitionsStore
+    /// The definitions write of the operation in progress (see `Broker.onLoopRecording`).
+    var pendingWrite: EventLoopFuture<Void>?
     var topologies: [String: Topology] = [:]
     var queues: [String: [String: QueueRuntime]] = [:]
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 
-    init(configuration: BrokerConfiguration, storage: QueueStorage, logger: Logger) {
+    init(configuration: BrokerConfiguration, storage: QueueStorage, definitions: any DefinitionsStore, logger: Logger) {
         self.configuration = configuration
         self.storage = storage
+        self.definitions = definitions
         self.logger = logger
         for vhost in configuration.virtualHosts {
             topologies[vhost] = Topology(vhost: vhost)
@@ -56,6 +60,9 @@ final class BrokerState {
         if created {
             do {
                 queues[vhost]![definition.name] = try storage.open(definition, vhost: vhost)
+                if definition.durable && definition.exclusiveOwner == nil {
+                    record([.putQueue(vhost: vhost, definition)])
+                }
             } catch {
                 _ = try? withTopology(vhost) { try $0.deleteQueue(definition.name) }
                 logger.error("cannot open queue storage", metadata: ["queue": "\(definition.name)", "error": "\(error)"])
@@ -78,6 +85,10 @@ final class BrokerState {
         }
         try withTopology(vhost) { try $0.deleteQueue(name) }
         queues[vhost]![name] = nil
+        if runtime.definition.durable && runtime.definition.exclusiveOwner == nil {
+            record([.deleteQueue(vhost: vhost, name: name)])
+        }
+        removeUnusedAutoDeleteExchanges(vhost: vhost)
         for member in runtime.allMembers { member.sink.cancelled(consumer: member.id) }
         runtime.close()
         storage.remove(vhost: vhost, queue: name, durable: runtime.definition.durable)

@@ -12,6 +12,9 @@ public struct WarrenConfiguration: Sendable {
     public var eventLoopThreads = System.coreCount
 
     public init() {}
+
+    /// The definitions database (durable exchanges, queues, bindings), in the data directory.
+    public var definitionsPath: String { dataDirectory + "/definitions.sqlite3" }
 }
 
 

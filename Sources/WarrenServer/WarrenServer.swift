@@ -7,6 +7,7 @@ import ServiceLifecycle
 import UnixSignals
 import WarrenAMQP
 import WarrenBroker
+import WarrenDefinitionsSQLite
 
 /// A Warren node: builds the event loops and services from a configuration and runs them
 /// until SIGTERM or SIGINT, then shuts down gracefully.
@@ -17,6 +18,7 @@ public final class WarrenServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
     let services: ServiceGroup
+    let definitions: SQLiteDefinitionsStore
 
     /// Builds a node; `signals` start a graceful shutdown (none in tests: call `shutdown()`).
     public init(configuration: WarrenConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) {
@@ -25,7 +27,9 @@ public final class WarrenServer: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         var brokerConfiguration = BrokerConfiguration(dataDirectory: configuration.dataDirectory)
         brokerConfiguration.virtualHosts = configuration.amqp.connection.virtualHosts
-        self.broker = Broker(configuration: brokerConfiguration, loop: group.next(), logger: logger)
+        let loop = group.next()
+        self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
+        self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions)
         self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger, broker: broker)
         self.services = ServiceGroup(configuration: .init(
             services: [.init(service: listener)], gracefulShutdownSignals: signals, logger: logger))
@@ -45,13 +49,16 @@ public final class WarrenServer: Sendable {
             "data": "\(configuration.dataDirectory)",
         ])
         do {
+            try await broker.start().get()
             try await services.run()
         } catch {
             try? await broker.shutdown().get()
+            try? await definitions.close().get()
             try? await group.shutdownGracefully()
             throw error
         }
         try await broker.shutdown().get()
+        try await definitions.close().get()
         try await group.shutdownGracefully()
         logger.info("Warren stopped")
     }

@@ -8,23 +8,59 @@ public struct RouteResult: Equatable, Sendable {
 
 extension Topology {
     /// Binds `destination` to exchange `source`. Both must exist (404); the default exchange
-    /// takes no bindings (403).
-    public mutating func bind(_ binding: Binding) throws(BrokerError) {
+    /// takes no bindings (403). Returns true if the binding is new.
+    @discardableResult
+    public mutating func bind(_ binding: Binding) throws(BrokerError) -> Bool {
         try checkBindable(binding)
-        guard !bindings.contains(binding) else { return }
+        guard !bindings.contains(binding) else { return false }
         try routers[binding.source]!.add(binding)
         bindings.insert(binding)
+        return true
     }
 
     /// Removes a binding. Unbinding something that was never bound succeeds, as in RabbitMQ.
-    public mutating func unbind(_ binding: Binding) throws(BrokerError) {
+    /// Returns true if the binding existed.
+    @discardableResult
+    public mutating func unbind(_ binding: Binding) throws(BrokerError) -> Bool {
         try checkBindable(binding)
-        removeBinding(binding)
+        return removeBinding(binding)
     }
 
-    mutating func removeBinding(_ binding: Binding) {
-        guard bindings.remove(binding) != nil else { return }
+    /// Removes a binding; an auto-delete source left without bindings is marked for
+    /// `removeUnusedAutoDeleteExchanges`.
+    @discardableResult
+    mutating func removeBinding(_ binding: Binding) -> Bool {
+        guard bindings.remove(binding) != nil else { return false }
         routers[binding.source]?.remove(binding)
+        if exchanges[binding.source]?.autoDelete == true { autoDeleteCandidates.insert(binding.source) }
+        return true
+    }
+
+    /// Deletes every auto-delete exchange whose last binding went since the last call, as
+    /// RabbitMQ does when the last queue or exchange is unbound from one (cascading when that
+    /// removes the last binding of another). Returns the deleted exchanges.
+    public mutating func removeUnusedAutoDeleteExchanges() -> [ExchangeDefinition] {
+        var deleted: [ExchangeDefinition] = []
+        while let name = autoDeleteCandidates.popFirst() {
+            guard let exchange = exchanges[name], exchange.autoDelete,
+                  !bindings.contains(where: { $0.source == name }) else { continue }
+            for binding in bindings where binding.destination == .exchange(name) { removeBinding(binding) }
+            exchanges[name] = nil
+            routers[name] = nil
+            deleted.append(exchange)
+        }
+        return deleted
+    }
+
+    /// Whether a binding outlives a restart: both of its ends are durable, as in RabbitMQ.
+    public func isDurable(_ binding: Binding) -> Bool {
+        guard exchanges[binding.source]?.durable == true else { return false }
+        switch binding.destination {
+        case .queue(let name):
+            guard let queue = queues[name] else { return false }
+            return queue.durable && queue.exclusiveOwner == nil
+        case .exchange(let name): return exchanges[name]?.durable == true
+        }
     }
 
     private func checkBindable(_ binding: Binding) throws(BrokerError) {

@@ -9,6 +9,8 @@ public struct Topology: Sendable {
     public internal(set) var queues: [String: QueueDefinition] = [:]
     public internal(set) var bindings: Set<Binding> = []
     var routers: [String: ExchangeRouter] = [:]
+    /// Auto-delete exchanges that lost a binding (see `removeUnusedAutoDeleteExchanges`).
+    var autoDeleteCandidates: Set<String> = []
 
     public init(vhost: String) {
         self.vhost = vhost
@@ -74,5 +76,6 @@ public struct Topology: Sendable {
         for binding in touching { removeBinding(binding) }
         exchanges[name] = nil
         routers[name] = nil
+        autoDeleteCandidates.remove(name)
     }
 }

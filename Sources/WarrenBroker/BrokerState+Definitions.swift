@@ -1,0 +1,79 @@
+// BrokerState+Definitions.swift: exchange and binding changes, recorded in the definitions store;
+// restoring durable definitions at start.
+import Logging
+import NIOCore
+
+extension BrokerState {
+    /// Sends `changes` to the store; the operation in progress answers once they are on disk.
+    func record(_ changes: [DefinitionChange]) {
+        guard !changes.isEmpty else { return }
+        let written = definitions.apply(changes).hop(to: storage.loop).flatMapErrorThrowing { error in
+            throw BrokerError(.internalError, "cannot store definitions: \(error)")
+        }
+        pendingWrite = pendingWrite.map { $0.and(written).map { _ in } } ?? written
+    }
+
+    /// Records the deletion of auto-delete exchanges left without bindings.
+    func removeUnusedAutoDeleteExchanges(vhost: String) {
+        guard let deleted = topologies[vhost]?.removeUnusedAutoDeleteExchanges() else { return }
+        record(deleted.filter(\.durable).map { .deleteExchange(vhost: vhost, name: $0.name) })
+    }
+
+    func declareExchange(vhost: String, _ definition: ExchangeDefinition, passive: Bool) throws {
+        let created = try withTopology(vhost) { try $0.declareExchange(definition, passive: passive) }
+        if created && definition.durable { record([.putExchange(vhost: vhost, definition)]) }
+    }
+
+    func deleteExchange(vhost: String, _ name: String, ifUnused: Bool) throws {
+        let durable = topologies[vhost]?.exchanges[name]?.durable ?? false
+        try withTopology(vhost) { try $0.deleteExchange(name, ifUnused: ifUnused) }
+        if durable { record([.deleteExchange(vhost: vhost, name: name)]) }
+        removeUnusedAutoDeleteExchanges(vhost: vhost)
+    }
+
+    func bind(vhost: String, _ binding: Binding, connection: ConnectionID) throws {
+        try checkQueueAccess(vhost, binding.destination, connection: connection)
+        let added = try withTopology(vhost) { try $0.bind(binding) }
+        if added && topologies[vhost]!.isDurable(binding) { record([.putBinding(vhost: vhost, binding)]) }
+    }
+
+    func unbind(vhost: String, _ binding: Binding, connection: ConnectionID) throws {
+        try checkQueueAccess(vhost, binding.destination, connection: connection)
+        let durable = topologies[vhost]?.isDurable(binding) ?? false
+        let removed = try withTopology(vhost) { try $0.unbind(binding) }
+        if removed && durable { record([.deleteBinding(vhost: vhost, binding)]) }
+        removeUnusedAutoDeleteExchanges(vhost: vhost)
+    }
+
+    /// Rebuilds durable exchanges, queues (with their logs and groups) and bindings at start.
+    /// An entry that cannot be restored is logged and skipped; the rest still come back.
+    func restore(_ stored: StoredDefinitions) {
+        for (vhost, exchange) in stored.exchanges {
+            guard topologies[vhost] != nil else {
+                logger.warning("stored exchange of an unknown vhost", metadata: ["vhost": "\(vhost)", "exchange": "\(exchange.name)"])
+                continue
+            }
+            do { try topologies[vhost]!.declareExchange(exchange) } catch {
+                logger.error("cannot restore exchange", metadata: ["exchange": "\(exchange.name)", "error": "\(error)"])
+            }
+        }
+        for (vhost, queue) in stored.queues {
+            guard topologies[vhost] != nil else {
+                logger.warning("stored queue of an unknown vhost", metadata: ["vhost": "\(vhost)", "queue": "\(queue.name)"])
+                continue
+            }
+            do {
+                try topologies[vhost]!.declareQueue(queue, serverNamed: true, connection: 0)
+                queues[vhost]![queue.name] = try storage.open(queue, vhost: vhost)
+            } catch {
+                _ = try? topologies[vhost]!.deleteQueue(queue.name)
+                logger.error("cannot restore queue", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
+            }
+        }
+        for (vhost, binding) in stored.bindings where topologies[vhost] != nil {
+            do { try topologies[vhost]!.bind(binding) } catch {
+                logger.error("cannot restore binding", metadata: ["source": "\(binding.source)", "error": "\(error)"])
+            }
+        }
+    }
+}

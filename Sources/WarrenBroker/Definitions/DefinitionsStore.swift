@@ -1,0 +1,39 @@
+// DefinitionsStore.swift: where durable exchanges, queues and bindings are kept across restarts.
+import NIOCore
+
+/// One change to the stored definitions of a virtual host.
+public enum DefinitionChange: Sendable, Equatable {
+    case putExchange(vhost: String, ExchangeDefinition)
+    /// Removes the exchange and every binding from or to it.
+    case deleteExchange(vhost: String, name: String)
+    case putQueue(vhost: String, QueueDefinition)
+    /// Removes the queue and every binding to it.
+    case deleteQueue(vhost: String, name: String)
+    case putBinding(vhost: String, Binding)
+    case deleteBinding(vhost: String, Binding)
+}
+
+/// Everything a store holds, as loaded at start.
+public struct StoredDefinitions: Sendable, Equatable {
+    public var exchanges: [(vhost: String, ExchangeDefinition)] = []
+    public var queues: [(vhost: String, QueueDefinition)] = []
+    public var bindings: [(vhost: String, Binding)] = []
+
+    public init() {}
+
+    public static func == (lhs: StoredDefinitions, rhs: StoredDefinitions) -> Bool {
+        lhs.exchanges.elementsEqual(rhs.exchanges) { $0.vhost == $1.vhost && $0.1 == $1.1 }
+            && lhs.queues.elementsEqual(rhs.queues) { $0.vhost == $1.vhost && $0.1 == $1.1 }
+            && lhs.bindings.elementsEqual(rhs.bindings) { $0.vhost == $1.vhost && $0.1 == $1.1 }
+    }
+}
+
+/// Durable definitions storage. Only durable, non-exclusive entities reach it; the broker
+/// answers a declaration once the future of the change that records it has succeeded.
+/// Changes are applied in the order `apply` is called, each call atomically.
+public protocol DefinitionsStore: Sendable {
+    /// Everything stored, in the order it was first stored.
+    func load() -> EventLoopFuture<StoredDefinitions>
+    /// Records `changes` atomically; the future succeeds once they are on disk.
+    func apply(_ changes: [DefinitionChange]) -> EventLoopFuture<Void>
+}

@@ -1,0 +1,68 @@
+// InMemoryDefinitionsStore.swift: a DefinitionsStore that lives as long as the process (tests).
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Keeps definitions in memory; a broker built on the same instance "restarts" with them.
+/// `failWrites` makes every later `apply` fail, to test how the broker reports storage errors.
+public final class InMemoryDefinitionsStore: DefinitionsStore {
+    private let stored = NIOLockedValueBox(StoredDefinitions())
+    private let failing = NIOLockedValueBox(false)
+    private let loop: any EventLoop
+
+    public init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    public var failWrites: Bool {
+        get { failing.withLockedValue { $0 } }
+        set { failing.withLockedValue { $0 = newValue } }
+    }
+
+    public func load() -> EventLoopFuture<StoredDefinitions> {
+        loop.makeSucceededFuture(stored.withLockedValue { $0 })
+    }
+
+    public func apply(_ changes: [DefinitionChange]) -> EventLoopFuture<Void> {
+        if failWrites { return loop.makeFailedFuture(DefinitionsStoreError("in-memory store set to fail")) }
+        stored.withLockedValue { definitions in
+            for change in changes { definitions.apply(change) }
+        }
+        return loop.makeSucceededVoidFuture()
+    }
+}
+
+/// A store could not record a change.
+public struct DefinitionsStoreError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension StoredDefinitions {
+    /// Applies one change with the store's semantics (deletes cascade to bindings).
+    public mutating func apply(_ change: DefinitionChange) {
+        switch change {
+        case .putExchange(let vhost, let exchange):
+            if let index = exchanges.firstIndex(where: { $0.vhost == vhost && $0.1.name == exchange.name }) {
+                exchanges[index].1 = exchange
+            } else {
+                exchanges.append((vhost, exchange))
+            }
+        case .deleteExchange(let vhost, let name):
+            exchanges.removeAll { $0.vhost == vhost && $0.1.name == name }
+            bindings.removeAll { $0.vhost == vhost && ($0.1.source == name || $0.1.destination == .exchange(name)) }
+        case .putQueue(let vhost, let queue):
+            if let index = queues.firstIndex(where: { $0.vhost == vhost && $0.1.name == queue.name }) {
+                queues[index].1 = queue
+            } else {
+                queues.append((vhost, queue))
+            }
+        case .deleteQueue(let vhost, let name):
+            queues.removeAll { $0.vhost == vhost && $0.1.name == name }
+            bindings.removeAll { $0.vhost == vhost && $0.1.destination == .queue(name) }
+        case .putBinding(let vhost, let binding):
+            if !bindings.contains(where: { $0.vhost == vhost && $0.1 == binding }) { bindings.append((vhost, binding)) }
+        case .deleteBinding(let vhost, let binding):
+            bindings.removeAll { $0.vhost == vhost && $0.1 == binding }
+        }
+    }
+}

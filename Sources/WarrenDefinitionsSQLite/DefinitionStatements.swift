@@ -1,0 +1,104 @@
+// DefinitionStatements.swift: each definitions change as SQL, and rows back into definitions.
+import SQLiteNIO
+import WarrenBroker
+
+/// One SQL statement with its bound values.
+struct Statement {
+    var sql: String
+    var binds: [SQLiteData]
+}
+
+enum DefinitionStatements {
+    static func statements(for change: DefinitionChange) throws -> [Statement] {
+        switch change {
+        case .putExchange(let vhost, let exchange):
+            return [Statement(sql: """
+                INSERT INTO exchanges (vhost, name, type, auto_delete, internal, arguments) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (vhost, name) DO UPDATE SET type = excluded.type, auto_delete = excluded.auto_delete,
+                    internal = excluded.internal, arguments = excluded.arguments
+                """, binds: [.text(vhost), .text(exchange.name), .text(exchange.type.rawValue),
+                             .integer(exchange.autoDelete ? 1 : 0), .integer(exchange.internal ? 1 : 0),
+                             .text(try StoredTable.json(exchange.arguments))])]
+        case .deleteExchange(let vhost, let name):
+            return [
+                Statement(sql: "DELETE FROM exchanges WHERE vhost = ? AND name = ?", binds: [.text(vhost), .text(name)]),
+                Statement(sql: """
+                    DELETE FROM bindings WHERE vhost = ? AND (source = ? OR (destination_kind = 'exchange' AND destination = ?))
+                    """, binds: [.text(vhost), .text(name), .text(name)]),
+            ]
+        case .putQueue(let vhost, let queue):
+            return [Statement(sql: """
+                INSERT INTO queues (vhost, name, auto_delete, arguments) VALUES (?, ?, ?, ?)
+                ON CONFLICT (vhost, name) DO UPDATE SET auto_delete = excluded.auto_delete, arguments = excluded.arguments
+                """, binds: [.text(vhost), .text(queue.name), .integer(queue.autoDelete ? 1 : 0),
+                             .text(try StoredTable.json(queue.arguments))])]
+        case .deleteQueue(let vhost, let name):
+            return [
+                Statement(sql: "DELETE FROM queues WHERE vhost = ? AND name = ?", binds: [.text(vhost), .text(name)]),
+                Statement(sql: "DELETE FROM bindings WHERE vhost = ? AND destination_kind = 'queue' AND destination = ?",
+                          binds: [.text(vhost), .text(name)]),
+            ]
+        case .putBinding(let vhost, let binding):
+            return [Statement(sql: """
+                INSERT OR IGNORE INTO bindings (vhost, source, destination_kind, destination, routing_key, arguments)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, binds: try bindingKey(vhost, binding))]
+        case .deleteBinding(let vhost, let binding):
+            return [Statement(sql: """
+                DELETE FROM bindings WHERE vhost = ? AND source = ? AND destination_kind = ? AND destination = ?
+                    AND routing_key = ? AND arguments = ?
+                """, binds: try bindingKey(vhost, binding))]
+        }
+    }
+
+    private static func bindingKey(_ vhost: String, _ binding: Binding) throws -> [SQLiteData] {
+        let (kind, destination) = switch binding.destination {
+        case .queue(let name): ("queue", name)
+        case .exchange(let name): ("exchange", name)
+        }
+        return [.text(vhost), .text(binding.source), .text(kind), .text(destination), .text(binding.routingKey),
+                .text(try StoredTable.json(binding.arguments))]
+    }
+
+    // MARK: Rows
+
+    static let selectExchanges = "SELECT vhost, name, type, auto_delete, internal, arguments FROM exchanges ORDER BY seq"
+    static let selectQueues = "SELECT vhost, name, auto_delete, arguments FROM queues ORDER BY seq"
+    static let selectBindings = """
+        SELECT vhost, source, destination_kind, destination, routing_key, arguments FROM bindings ORDER BY seq
+        """
+
+    static func exchange(_ row: SQLiteRow) throws -> (String, ExchangeDefinition) {
+        let typeName = try text(row, "type")
+        guard let type = ExchangeType(rawValue: typeName) else {
+            throw DefinitionsStoreError("stored exchange has unknown type '\(typeName)'")
+        }
+        return (try text(row, "vhost"), ExchangeDefinition(
+            name: try text(row, "name"), type: type, durable: true, autoDelete: try flag(row, "auto_delete"),
+            internal: try flag(row, "internal"), arguments: try StoredTable.table(json: try text(row, "arguments"))))
+    }
+
+    static func queue(_ row: SQLiteRow) throws -> (String, QueueDefinition) {
+        (try text(row, "vhost"), QueueDefinition(
+            name: try text(row, "name"), durable: true, autoDelete: try flag(row, "auto_delete"),
+            arguments: try StoredTable.table(json: try text(row, "arguments"))))
+    }
+
+    static func binding(_ row: SQLiteRow) throws -> (String, Binding) {
+        let name = try text(row, "destination")
+        let destination: BindingDestination = try text(row, "destination_kind") == "queue" ? .queue(name) : .exchange(name)
+        return (try text(row, "vhost"), Binding(
+            source: try text(row, "source"), destination: destination, routingKey: try text(row, "routing_key"),
+            arguments: try StoredTable.table(json: try text(row, "arguments"))))
+    }
+
+    private static func text(_ row: SQLiteRow, _ column: String) throws -> String {
+        guard let value = row.column(column)?.string else { throw DefinitionsStoreError("column \(column) missing") }
+        return value
+    }
+
+    private static func flag(_ row: SQLiteRow, _ column: String) throws -> Bool {
+        guard let value = row.column(column)?.integer else { throw DefinitionsStoreError("column \(column) missing") }
+        return value != 0
+    }
+}

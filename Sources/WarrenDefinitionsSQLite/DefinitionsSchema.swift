@@ -1,0 +1,43 @@
+// DefinitionsSchema.swift: the tables of the definitions database, and its version.
+//
+// Only durable entities are stored, so there is no `durable` column; exclusive queues never
+// are (they do not outlive their connection). `seq` keeps first-declaration order, which
+// restoring follows. Arguments are JSON text (see StoredArguments.swift).
+
+enum DefinitionsSchema {
+    /// Raised when the file was written by a newer Warren with another layout.
+    static let version = 1
+
+    static let pragmas = [
+        "PRAGMA journal_mode = WAL",
+        // A commit is fsynced before the broker answers the declaration that caused it.
+        "PRAGMA synchronous = FULL",
+        "PRAGMA foreign_keys = OFF",
+    ]
+
+    static let tables = [
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS exchanges (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            vhost TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+            auto_delete INTEGER NOT NULL, internal INTEGER NOT NULL, arguments TEXT NOT NULL,
+            UNIQUE (vhost, name))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS queues (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            vhost TEXT NOT NULL, name TEXT NOT NULL,
+            auto_delete INTEGER NOT NULL, arguments TEXT NOT NULL,
+            UNIQUE (vhost, name))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS bindings (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            vhost TEXT NOT NULL, source TEXT NOT NULL,
+            destination_kind TEXT NOT NULL CHECK (destination_kind IN ('queue', 'exchange')),
+            destination TEXT NOT NULL, routing_key TEXT NOT NULL, arguments TEXT NOT NULL,
+            UNIQUE (vhost, source, destination_kind, destination, routing_key, arguments))
+        """,
+    ]
+}
