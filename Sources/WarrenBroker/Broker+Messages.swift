@@ -27,8 +27,11 @@ extension Broker {
     /// to join (created at `start` when new); nil joins the queue's default group (or, on a
     /// stream, reads on its own from `start`). The first deliveries are handed out after the
     /// returned future completes, so a front door can confirm the consumer first.
+    /// `priority` is the consumer's `x-priority`; `channelPrefetch` the channel-wide limit of
+    /// `basic.qos` with global=true, shared by the channel's consumers.
     public func consume(vhost: String, queue: String, consumer: ConsumerID, group: String? = nil,
                         start: StreamOffset? = nil, noAck: Bool, exclusive: Bool, prefetch: Int,
+                        priority: Int = 0, channelPrefetch: ChannelPrefetch? = nil,
                         sink: any DeliverySink, connection: ConnectionID) -> EventLoopFuture<Void> {
         let loop = self.loop
         return onLoop { state in
@@ -36,7 +39,8 @@ extension Broker {
             if runtime.hasExclusiveConsumer || (exclusive && runtime.consumerCount > 0) {
                 throw BrokerError(.accessRefused, "queue '\(queue)' in vhost '\(vhost)' in exclusive use")
             }
-            try runtime.addConsumer(.init(id: consumer, sink: sink, noAck: noAck, prefetch: prefetch, exclusive: exclusive),
+            try runtime.addConsumer(.init(id: consumer, sink: sink, noAck: noAck, prefetch: prefetch, exclusive: exclusive,
+                                          priority: priority, channelPrefetch: channelPrefetch),
                                     groupName: group, start: start)
             let bound = NIOLoopBound(runtime, eventLoop: loop)
             loop.execute { try? bound.value.dispatch() }
@@ -62,15 +66,34 @@ extension Broker {
     public func settle(vhost: String, _ references: [DeliveryReference], _ settlement: Settlement) {
         _ = onLoop { state in
             var touched: [String: QueueRuntime] = [:]
+            var channelLimits: [ObjectIdentifier: ChannelPrefetch] = [:]
             for reference in references {
                 guard let runtime = state.queues[vhost]?[reference.queue] else { continue }
-                switch settlement {
+                let channelPrefetch = switch settlement {
                 case .ack, .reject: runtime.settle(reference.offset, group: reference.group)
                 case .requeue: runtime.requeue(reference.offset, group: reference.group)
                 }
                 touched[reference.queue] = runtime
+                if let channelPrefetch, channelPrefetch.limit > 0 {
+                    channelLimits[ObjectIdentifier(channelPrefetch)] = channelPrefetch
+                }
+            }
+            // Credit freed on a channel-wide limit may unblock the channel's other queues.
+            for limit in channelLimits.values {
+                for name in limit.queues where touched[name] == nil {
+                    if let runtime = state.queues[vhost]?[name] { touched[name] = runtime }
+                }
             }
             for runtime in touched.values { try runtime.dispatch() }
+        }
+    }
+
+    /// Sets a channel-wide prefetch limit (`basic.qos` with global=true; 0: none) and hands
+    /// out what a raised limit allows.
+    public func setChannelPrefetch(_ channelPrefetch: ChannelPrefetch, vhost: String, limit: Int) -> EventLoopFuture<Void> {
+        onLoop { state in
+            channelPrefetch.limit = limit
+            for name in channelPrefetch.queues { try state.queues[vhost]?[name]?.dispatch() }
         }
     }
 }

@@ -49,3 +49,28 @@ extension ProtocolError {
         self.init(code, error.text, method: method)
     }
 }
+
+extension FieldValue {
+    /// The type's name in RabbitMQ's error texts (`{unacceptable_type,longstr}`).
+    var rabbitTypeName: String {
+        switch self {
+        case .bool: "bool"
+        case .int8: "byte"
+        case .uint8: "unsignedbyte"
+        case .int16: "short"
+        case .uint16: "unsignedshort"
+        case .int32: "signedint"
+        case .uint32: "unsignedint"
+        case .int64: "long"
+        case .float: "float"
+        case .double: "double"
+        case .decimal: "decimal"
+        case .longString: "longstr"
+        case .byteArray: "binary"
+        case .array: "array"
+        case .timestamp: "timestamp"
+        case .table: "table"
+        case .void: "void"
+        }
+    }
+}

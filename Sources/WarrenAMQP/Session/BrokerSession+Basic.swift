@@ -6,9 +6,7 @@ import WarrenBroker
 extension BrokerSession {
     func handleBasic(_ method: Method, channel: UInt16) {
         switch method {
-        case .basicQos(let m):
-            channels[channel]?.prefetchCount = Int(m.prefetchCount)
-            reply(.basicQosOk(.init()), channel: channel)
+        case .basicQos(let m): qos(m, method: method, channel: channel)
         case .basicConsume(let m): consume(m, method: method, channel: channel)
         case .basicCancel(let m):
             guard let consumer = channels[channel]?.consumers.removeValue(forKey: m.consumerTag) else {
@@ -53,6 +51,25 @@ extension BrokerSession {
         }
     }
 
+    /// `basic.qos` as RabbitMQ reads `global`: false sets the limit of each consumer started
+    /// afterwards; true sets one limit shared by all the channel's consumers, at once.
+    private func qos(_ m: Basic.Qos, method: Method, channel: UInt16) {
+        guard let state = channels[channel] else { return }
+        guard m.prefetchSize == 0 else {
+            fail(ProtocolError(.notImplemented, "prefetch_size!=0 (\(m.prefetchSize))", method: method), channel: channel)
+            return
+        }
+        guard m.global else {
+            channels[channel]?.prefetchCount = Int(m.prefetchCount)
+            reply(.basicQosOk(.init()), channel: channel)
+            return
+        }
+        let future = broker.setChannelPrefetch(state.channelPrefetch, vhost: vhost, limit: Int(m.prefetchCount))
+        whenDone(future, channel: channel, method: method) { _ in
+            self.reply(.basicQosOk(.init()), channel: channel)
+        }
+    }
+
     private func consume(_ m: Basic.Consume, method: Method, channel: UInt16) {
         guard var state = channels[channel] else { return }
         let tag = m.consumerTag.isEmpty ? Self.generatedName(prefix: "amq.ctag-") : m.consumerTag
@@ -78,8 +95,10 @@ extension BrokerSession {
         }
         let group: String?
         let start: StreamOffset?
+        let priority: Int
         do {
             (group, start) = try Self.groupArguments(m.arguments)
+            priority = try Self.priorityArgument(m.arguments, queue: m.queue, vhost: vhost)
         } catch {
             fail(ProtocolError(error, method: method), channel: channel)
             return
@@ -88,6 +107,7 @@ extension BrokerSession {
         channels[channel] = state
         let future = broker.consume(vhost: vhost, queue: m.queue, consumer: id, group: group, start: start,
                                     noAck: m.noAck, exclusive: m.exclusive, prefetch: state.prefetchCount,
+                                    priority: priority, channelPrefetch: state.channelPrefetch,
                                     sink: sink, connection: connectionID)
         future.hop(to: context.eventLoop).assumeIsolated().whenFailure { [self] _ in
             channels[channel]?.consumers[tag] = nil
@@ -162,6 +182,17 @@ extension BrokerSession {
 }
 
 extension BrokerSession {
+    /// Reads `x-priority` (an integer of any width; 0 when absent), RabbitMQ's consumer priority.
+    static func priorityArgument(_ arguments: FieldTable, queue: String, vhost: String) throws(BrokerError) -> Int {
+        guard let value = arguments["x-priority"] else { return 0 }
+        switch value {
+        case .int8, .uint8, .int16, .uint16, .int32, .uint32, .int64: break
+        default:
+            throw BrokerError(.preconditionFailed, "invalid arg 'x-priority' for queue '\(queue)' in vhost '\(vhost)': {unacceptable_type,\(value.rabbitTypeName)}")
+        }
+        return Int(clamping: value.integer ?? 0)
+    }
+
     /// Reads `x-consumer-group` and `x-stream-offset` from `basic.consume` arguments.
     static func groupArguments(_ arguments: FieldTable) throws(BrokerError) -> (String?, StreamOffset?) {
         var group: String? = nil

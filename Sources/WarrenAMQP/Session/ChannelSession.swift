@@ -22,6 +22,8 @@ struct ChannelSession {
     var consumers: [String: Consumer] = [:]
     /// `basic.qos` prefetch count for consumers started afterwards (0: unlimited).
     var prefetchCount = 0
+    /// The channel-wide limit (`basic.qos` with global=true), shared by all its consumers.
+    let channelPrefetch = ChannelPrefetch()
     var confirmMode = false
     var nextPublishSequence: UInt64 = 1
     /// Token of this channel's direct reply-to consumer, if it has one.

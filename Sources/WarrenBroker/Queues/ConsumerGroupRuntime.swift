@@ -10,9 +10,15 @@ final class ConsumerGroupRuntime {
         /// Deliveries unacknowledged at most (0: no limit), RabbitMQ's per-consumer prefetch.
         let prefetch: Int
         let exclusive: Bool
+        /// `x-priority`: higher-priority members get messages while they have credit.
+        var priority = 0
+        /// The channel-wide limit of `basic.qos` with global=true, if set.
+        var channelPrefetch: ChannelPrefetch?
         var unacked = 0
 
-        var hasCredit: Bool { noAck || prefetch == 0 || unacked < prefetch }
+        var hasCredit: Bool {
+            noAck || ((prefetch == 0 || unacked < prefetch) && channelPrefetch?.hasCredit != false)
+        }
     }
 
     let name: String
@@ -20,6 +26,8 @@ final class ConsumerGroupRuntime {
     let durable: Bool
     var state: GroupPartitionState
     var members: [ConsumerID: Member] = [:]
+    /// Members that left with deliveries still unacknowledged, until those are settled.
+    var departed: [ConsumerID: Member] = [:]
     /// Round-robin order of members.
     var order: Deque<ConsumerID> = []
 
@@ -37,17 +45,44 @@ final class ConsumerGroupRuntime {
     /// Removes a member. Its unacknowledged deliveries stay in flight, still ackable, as after
     /// RabbitMQ's `basic.cancel`: they go back when the channel that holds them requeues them.
     func remove(_ id: ConsumerID) {
-        guard members.removeValue(forKey: id) != nil else { return }
+        guard let member = members.removeValue(forKey: id) else { return }
         order.removeAll { $0 == id }
+        if member.unacked > 0 { departed[id] = member }
     }
 
-    /// The next member with credit, round robin; nil when none has any.
-    func nextMemberWithCredit() -> ConsumerID? {
-        for _ in 0..<order.count {
-            let id = order.removeFirst()
-            order.append(id)
-            if members[id]!.hasCredit { return id }
+    /// Counts a delivery to `id` against its prefetch limits.
+    func delivered(to id: ConsumerID) {
+        members[id]!.unacked += 1
+        members[id]!.channelPrefetch?.unacked += 1
+    }
+
+    /// Releases the credit a delivery to `consumer` held; returns its channel-wide limit.
+    @discardableResult
+    func settled(by consumer: ConsumerID) -> ChannelPrefetch? {
+        if members[consumer] != nil {
+            members[consumer]!.unacked -= 1
+            members[consumer]!.channelPrefetch?.unacked -= 1
+            return members[consumer]!.channelPrefetch
         }
-        return nil
+        guard var member = departed[consumer] else { return nil }
+        member.unacked -= 1
+        member.channelPrefetch?.unacked -= 1
+        departed[consumer] = member.unacked > 0 ? member : nil
+        return member.channelPrefetch
+    }
+
+    /// The member to deliver to next: of those with credit, the highest `x-priority`, and
+    /// among equals the one served longest ago (round robin). Nil when none has credit.
+    func nextMemberWithCredit() -> ConsumerID? {
+        var best: (index: Int, priority: Int)?
+        for (index, id) in order.enumerated() {
+            let member = members[id]!
+            guard member.hasCredit, best.map({ member.priority > $0.priority }) ?? true else { continue }
+            best = (index, member.priority)
+        }
+        guard let best else { return nil }
+        let id = order.remove(at: best.index)
+        order.append(id)
+        return id
     }
 }

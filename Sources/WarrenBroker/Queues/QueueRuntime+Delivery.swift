@@ -11,11 +11,8 @@ extension QueueRuntime {
                 let count = group.state.deliver(offset, consumer: id, deliveryTag: 0)
                 let message = try read(offset)
                 let member = group.members[id]!
-                if member.noAck {
-                    settle(offset, in: group)
-                } else {
-                    group.members[id]!.unacked += 1
-                }
+                group.delivered(to: id)
+                if member.noAck { settle(offset, in: group) }
                 let delivery = Delivery(queue: definition.name, group: group.name, offset: offset, message: message,
                                         redelivered: count > 1, consumer: id)
                 batches[ObjectIdentifier(member.sink), default: (member.sink, [])].1.append(delivery)
@@ -42,32 +39,33 @@ extension QueueRuntime {
     }
 
     /// Acknowledges (or rejects without requeue) an offset in flight in `groupName`.
+    /// Returns the channel-wide prefetch the delivery counted against, if any.
     @discardableResult
-    func settle(_ offset: UInt64, group groupName: String) -> Bool {
-        guard let group = groups[groupName] else { return false }
+    func settle(_ offset: UInt64, group groupName: String) -> ChannelPrefetch? {
+        guard let group = groups[groupName] else { return nil }
         return settle(offset, in: group)
     }
 
     @discardableResult
-    private func settle(_ offset: UInt64, in group: ConsumerGroupRuntime) -> Bool {
-        guard let delivery = group.state.inFlight[offset] else { return false }
+    private func settle(_ offset: UInt64, in group: ConsumerGroupRuntime) -> ChannelPrefetch? {
+        guard let delivery = group.state.inFlight[offset] else { return nil }
         let floor = group.state.ackFloor
         group.state.settle(offset)
-        group.members[delivery.consumer]?.unacked -= 1
+        let channelPrefetch = group.settled(by: delivery.consumer)
         if group.durable {
             try? journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
         }
         if group.state.ackFloor != floor { log.setFloor(group.name, to: Int64(group.state.ackFloor)) }
-        return true
+        return channelPrefetch
     }
 
-    /// Returns an offset in flight to its group for redelivery.
+    /// Returns an offset in flight to its group for redelivery; returns the channel-wide
+    /// prefetch the delivery counted against, if any.
     @discardableResult
-    func requeue(_ offset: UInt64, group groupName: String) -> Bool {
-        guard let group = groups[groupName], let delivery = group.state.inFlight[offset] else { return false }
+    func requeue(_ offset: UInt64, group groupName: String) -> ChannelPrefetch? {
+        guard let group = groups[groupName], let delivery = group.state.inFlight[offset] else { return nil }
         group.state.release(offset)
-        group.members[delivery.consumer]?.unacked -= 1
-        return true
+        return group.settled(by: delivery.consumer)
     }
 
     /// Drops every ready message of the default group; returns how many (queue.purge).

@@ -88,9 +88,11 @@ final class QueueRuntime {
         }
         group.add(member)
         groupOfConsumer[member.id] = name
+        member.channelPrefetch?.queues.insert(definition.name)
     }
 
-    /// Removes a consumer; its unacknowledged deliveries go back to its group.
+    /// Removes a consumer. Its unacknowledged deliveries stay in flight until settled (the
+    /// front door requeues them when their channel closes).
     func removeConsumer(_ id: ConsumerID) {
         guard let name = groupOfConsumer.removeValue(forKey: id), let group = groups[name] else { return }
         group.remove(id)
