@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "WarrenBrokerTests",
             dependencies: [
-                "WarrenBroker",
+                "WarrenBroker", "WarrenLog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

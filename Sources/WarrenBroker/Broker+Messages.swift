@@ -36,6 +36,13 @@ extension Broker {
         let loop = self.loop
         return onLoop { state in
             let runtime = try state.queue(vhost, queue, connection: connection)
+            if runtime.isStream {
+                let name = "queue '\(queue)' in vhost '\(vhost)'"
+                if noAck { throw BrokerError(.notImplemented, "automatic acknowledgement not supported by stream queues \(name)") }
+                if prefetch == 0 && (channelPrefetch?.limit ?? 0) == 0 {
+                    throw BrokerError(.preconditionFailed, "consumer prefetch count is not set for '\(name)'")
+                }
+            }
             if runtime.hasExclusiveConsumer || (exclusive && runtime.consumerCount > 0) {
                 throw BrokerError(.accessRefused, "queue '\(queue)' in vhost '\(vhost)' in exclusive use")
             }
@@ -57,6 +64,9 @@ extension Broker {
                     connection: ConnectionID) -> EventLoopFuture<(Delivery, UInt64)?> {
         onLoop { state in
             let runtime = try state.queue(vhost, queue, connection: connection)
+            if runtime.isStream {
+                throw BrokerError(.notImplemented, "basic.get not supported by stream queues queue '\(queue)' in vhost '\(vhost)'")
+            }
             guard let delivery = try runtime.get(noAck: noAck, consumer: consumer) else { return nil }
             return (delivery, runtime.messageCount)
         }

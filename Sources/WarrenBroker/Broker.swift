@@ -29,7 +29,9 @@ public final class Broker: Sendable {
         self.definitions = definitions
         let flusher = LogFlusher()
         self.flusher = flusher
-        let storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
+        var storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
+        storage.segmentBytes = configuration.segmentBytes
+        storage.clock = configuration.logClock
         storage.removeTransient()
         // Built here, used only on `loop` from now on.
         self.state = NIOLoopBoundBox.makeBoxSendingValue(
@@ -47,7 +49,14 @@ public final class Broker: Sendable {
     /// before clients connect.
     public func start() -> EventLoopFuture<Void> {
         let state = self.state
-        return definitions.load().hop(to: loop).map { stored in state.value.restore(stored) }
+        let loop = self.loop
+        let interval = configuration.retentionCheckInterval
+        return definitions.load().hop(to: loop).map { stored in
+            state.value.restore(stored)
+            state.value.retentionTask = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                state.value.applyRetention()
+            }
+        }
     }
 
     /// Runs `body` on the broker's loop; the result is delivered once any definitions change
@@ -68,6 +77,7 @@ public final class Broker: Sendable {
     /// Closes every queue's log. The broker is unusable afterwards.
     public func shutdown() -> EventLoopFuture<Void> {
         onLoop { state in
+            state.retentionTask?.cancel()
             state.closeAll()
         }.always { [flusher] _ in flusher.shutdown() }
     }
@@ -110,7 +120,13 @@ public final class Broker: Sendable {
     }
 
     public func purgeQueue(vhost: String, _ name: String, connection: ConnectionID) -> EventLoopFuture<UInt64> {
-        onLoop { state in try state.queue(vhost, name, connection: connection).purge() }
+        onLoop { state in
+            let runtime = try state.queue(vhost, name, connection: connection)
+            if runtime.isStream {
+                throw BrokerError(.notImplemented, "queue.purge not supported by stream queues queue '\(name)' in vhost '\(vhost)'")
+            }
+            return runtime.purge()
+        }
     }
 
     /// A connection closed: its exclusive queues go, its consumers end.

@@ -1,4 +1,6 @@
 // BrokerConfiguration.swift: what the broker core needs to know.
+import NIOCore
+import WarrenLog
 
 /// Settings of the broker core.
 public struct BrokerConfiguration: Sendable {
@@ -8,6 +10,12 @@ public struct BrokerConfiguration: Sendable {
     public var virtualHosts: Set<String> = ["/"]
     /// Largest message body accepted (RabbitMQ 3.10's `max_message_size` default, 128 MiB).
     public var messageSizeBytesMax = 128 * 1024 * 1024
+    /// Segment size of queue logs.
+    public var segmentBytes = LogLimits.segmentBytesDefault
+    /// How often streams are checked for segments past `x-max-age`.
+    public var retentionCheckInterval: TimeAmount = .seconds(10)
+    /// The clock queue logs use (tests inject a manual one).
+    public var logClock: any LogClock = SystemLogClock()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

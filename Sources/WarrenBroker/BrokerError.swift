@@ -13,6 +13,8 @@ public struct BrokerError: Error, Equatable, Sendable {
         case commandInvalid
         case resourceError
         case internalError
+        /// Something RabbitMQ answers with 540 NOT_IMPLEMENTED (closes the connection).
+        case notImplemented
     }
 
     public var kind: Kind

@@ -11,6 +11,8 @@ final class BrokerState {
     let definitions: any DefinitionsStore
     /// The definitions write of the operation in progress (see `Broker.onLoopRecording`).
     var pendingWrite: EventLoopFuture<Void>?
+    /// Checks streams for segments past their age limit (see `applyRetention`).
+    var retentionTask: RepeatedTask?
     var topologies: [String: Topology] = [:]
     var queues: [String: [String: QueueRuntime]] = [:]
     /// Direct reply-to consumers by token.
@@ -54,6 +56,7 @@ final class BrokerState {
             // The pseudo-queue always exists, as in RabbitMQ.
             return QueueStatus(name: definition.name, messageCount: 0, consumerCount: 0)
         }
+        if !passive { _ = try QueueArguments(definition, vhost: vhost) }
         let created = try withTopology(vhost) {
             try $0.declareQueue(definition, passive: passive, serverNamed: serverNamed, connection: connection)
         }
@@ -146,6 +149,14 @@ final class BrokerState {
         }
         let stored = waits.isEmpty ? loop.makeSucceededVoidFuture() : EventLoopFuture.andAllSucceed(waits, on: loop)
         return PublishOutcome(queueCount: route.queues.count, stored: stored)
+    }
+
+    /// Deletes segments past retention in every queue (stream age and size limits; work-queue
+    /// segments every group has settled).
+    func applyRetention() {
+        for runtimes in queues.values {
+            for runtime in runtimes.values { runtime.applyRetention() }
+        }
     }
 
     func closeAll() {

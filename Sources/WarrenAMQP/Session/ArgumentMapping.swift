@@ -45,6 +45,7 @@ extension ProtocolError {
         case .commandInvalid: code = .commandInvalid
         case .resourceError: code = .resourceError
         case .internalError: code = .internalError
+        case .notImplemented: code = .notImplemented
         }
         self.init(code, error.text, method: method)
     }

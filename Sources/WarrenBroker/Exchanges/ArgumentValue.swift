@@ -34,6 +34,22 @@ public indirect enum ArgumentValue: Sendable, Hashable {
         }
     }
 
+    /// The AMQP type name RabbitMQ's error texts use. Integers keep no width here, so they
+    /// are named as the Python clients encode them: `signedint` within 32 bits, else `long`.
+    public var rabbitTypeName: String {
+        switch self {
+        case .bool: return "bool"
+        case .int(let v): return Int32(exactly: v) != nil ? "signedint" : "long"
+        case .double: return "double"
+        case .decimal: return "decimal"
+        case .bytes: return "longstr"
+        case .timestamp: return "timestamp"
+        case .array: return "array"
+        case .table: return "table"
+        case .void: return "void"
+        }
+    }
+
     /// RabbitMQ's `==` on header values: numbers by value across integer and float types.
     public func matches(_ other: ArgumentValue) -> Bool {
         switch (self, other) {

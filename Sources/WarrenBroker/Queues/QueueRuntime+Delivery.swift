@@ -55,7 +55,13 @@ extension QueueRuntime {
         if group.durable {
             try? journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
         }
-        if group.state.ackFloor != floor { log.setFloor(group.name, to: Int64(group.state.ackFloor)) }
+        if group.state.ackFloor != floor {
+            log.setFloor(group.name, to: Int64(group.state.ackFloor))
+            // A work queue's oldest segment goes once every group has settled it.
+            if !isStream && log.segmentCount > 1 && Int64(group.state.ackFloor) >= log.oldestSegmentEndOffset {
+                applyRetention()
+            }
+        }
         return channelPrefetch
     }
 
@@ -83,6 +89,7 @@ extension QueueRuntime {
             try? journal?.record(.cursorMoved(group: group.name, offset: Int64(end)))
         }
         log.setFloor(group.name, to: Int64(group.state.ackFloor))
+        applyRetention()
         return purged
     }
 

@@ -38,9 +38,20 @@ final class QueueRuntime {
     var consumerCount: Int { groupOfConsumer.count }
     var hasExclusiveConsumer: Bool { groups.values.contains { $0.members.values.contains { $0.exclusive } } }
 
-    /// Appends a message; returns its offset.
+    /// Appends a message; returns its offset. A stream checks its size limit when a segment fills.
     func append(_ message: Message) throws -> UInt64 {
-        UInt64(try log.append([message.logRecord]).lastOffset)
+        let segments = log.segmentCount
+        let offset = UInt64(try log.append([message.logRecord]).lastOffset)
+        if isStream && log.segmentCount != segments { applyRetention() }
+        return offset
+    }
+
+    /// Deletes segments past retention; groups whose position fell below the log's start move
+    /// up to it (a stream reader that fell behind skips what retention removed).
+    func applyRetention() {
+        guard let deleted = try? log.applyRetention(), deleted > 0 else { return }
+        let start = UInt64(log.logStartOffset)
+        for group in groups.values where group.state.readCursor < start { group.state.skip(to: start) }
     }
 
     func read(_ offset: UInt64) throws -> Message {
@@ -67,6 +78,7 @@ final class QueueRuntime {
         let offset = try resolve(start)
         let group = ConsumerGroupRuntime(name: name, durable: durable, state: GroupPartitionState(startingAt: offset))
         groups[name] = group
+        log.setFloor(name, to: Int64(offset))
         if durable { try journal?.record(.created(group: name, startOffset: Int64(offset))) }
         return group
     }
@@ -98,7 +110,7 @@ final class QueueRuntime {
         group.remove(id)
         if !group.durable && group.members.isEmpty {
             groups[name] = nil
-            updateFloors()
+            log.removeFloor(name)
         }
     }
 

@@ -14,6 +14,10 @@ struct QueueStorage {
     let flusher: LogFlusher
     /// The broker's loop, where futures for durability complete.
     let loop: any EventLoop
+    /// Segment size of queue logs (small in tests, to see retention work).
+    var segmentBytes = LogLimits.segmentBytesDefault
+    /// The clock logs read for timestamps, segment ages and retention.
+    var clock: any LogClock = SystemLogClock()
 
     static func encode(_ name: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -34,9 +38,18 @@ struct QueueStorage {
         let directory = directory(vhost: vhost, queue: definition.name, durable: definition.durable)
         var configuration = PartitionLog.Configuration()
         configuration.durability = definition.durable ? .always : .never
-        configuration.retention = RetentionPolicy(mode: .workQueue, maxBytes: nil, maxAge: nil)
+        configuration.segmentBytes = segmentBytes
+        // Declarations were validated before; a stored one that no longer validates is a
+        // classic queue rather than a queue that cannot open.
+        let arguments = try? QueueArguments(definition, vhost: vhost)
+        if let arguments, arguments.type == .stream {
+            configuration.retention = RetentionPolicy(mode: .stream, maxBytes: arguments.maxLengthBytes,
+                                                      maxAge: arguments.maxAge)
+        } else {
+            configuration.retention = RetentionPolicy(mode: .workQueue)
+        }
         let log = try PartitionLog.open(directory: directory.appending("log"), configuration: configuration,
-                                        flusher: flusher)
+                                        clock: clock, flusher: flusher)
         let journal = try ConsumerGroupJournal.open(directory: directory.appending("groups"))
         return try QueueRuntime(definition: definition, log: log, journal: journal)
     }

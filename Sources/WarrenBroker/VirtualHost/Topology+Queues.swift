@@ -43,8 +43,18 @@ extension Topology {
         where Self.equivalenceCheckedArguments.contains(key) {
             let current = existing.arguments[key]
             let received = requested.arguments[key]
+            if key == "x-queue-type" {
+                // No type is the classic type.
+                let classic = ArgumentValue.string("classic")
+                if Self.sameArgument(current ?? classic, received ?? classic) { continue }
+            }
             guard !Self.sameArgument(current, received) else { continue }
-            throw BrokerError(.preconditionFailed, "inequivalent arg '\(key)' for queue '\(existing.name)' in vhost '\(vhost)': received \(Self.describe(received)) but current is \(Self.describe(current))")
+            let difference = if let current, let received {
+                "received \(Self.quoted(received)) but current is \(Self.quoted(current))"
+            } else {
+                "received \(Self.describe(received)) but current is \(Self.describe(current))"
+            }
+            throw BrokerError(.preconditionFailed, "inequivalent arg '\(key)' for queue '\(existing.name)' in vhost '\(vhost)': \(difference)")
         }
     }
 
@@ -63,13 +73,20 @@ extension Topology {
         }
     }
 
+    /// RabbitMQ's wording for an argument that only one side has: `the value '5' of type 'long'`.
     static func describe(_ value: ArgumentValue?) -> String {
         guard let value else { return "none" }
+        return "the value \(quoted(value)) of type '\(value.rabbitTypeName)'"
+    }
+
+    /// RabbitMQ's wording for a value: `'5'`, `'text'`.
+    static func quoted(_ value: ArgumentValue) -> String {
         switch value {
-        case .int(let v): return "the value '\(v)' of type 'long'"
-        case .bytes: return "the value '\(value.string ?? "")' of type 'longstr'"
-        case .bool(let v): return "the value '\(v)' of type 'bool'"
-        default: return "the value '\(value)'"
+        case .int(let v): return "'\(v)'"
+        case .bytes: return "'\(value.string ?? "")'"
+        case .bool(let v): return "'\(v)'"
+        case .double(let v): return "'\(v)'"
+        default: return "'\(value)'"
         }
     }
 

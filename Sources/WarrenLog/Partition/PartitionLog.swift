@@ -109,6 +109,9 @@ public final class PartitionLog {
     public var sizeBytes: Int64 { segments.reduce(0) { $0 + $1.size } }
     /// Number of segments.
     public var segmentCount: Int { segments.count }
+    /// Offset after the oldest segment: retention can delete something only once a floor
+    /// (under `.workQueue`) reaches it.
+    public var oldestSegmentEndOffset: Int64 { segments[0].nextOffset }
     var activeSegment: Segment { segments[segments.count - 1] }
 
     // MARK: Append
