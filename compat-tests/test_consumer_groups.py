@@ -88,3 +88,35 @@ def test_invalid_stream_offset_is_406(amqp_url):
         channel.basic_consume(queue, lambda *a: None, arguments={"x-consumer-group": "g", "x-stream-offset": "sideways"})
     assert closed.value.reply_code == 406
     connection.close()
+
+
+@pytest.mark.warren_only("x-partitions: queues of several partition logs")
+def test_partitioned_queue_keeps_order_per_partition_key_and_feeds_every_group(amqp_url):
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    queue = f"partitioned-{uuid.uuid4().hex[:8]}"
+    channel.queue_declare(queue, durable=True, arguments={"x-partitions": 4})
+    channel.confirm_delivery()
+    for i in range(40):
+        channel.basic_publish("", queue, f"{i % 5}:{i}".encode(),
+                              pika.BasicProperties(headers={"x-partition-key": f"customer-{i % 5}"}))
+    assert channel.queue_declare(queue, passive=True).method.message_count == 40
+    for group in ("billing", "analytics"):
+        channel.basic_qos(prefetch_count=100)
+        last = {}
+        seen = 0
+        for method, _, body in channel.consume(queue, arguments={"x-consumer-group": group, "x-stream-offset": "first"},
+                                               inactivity_timeout=TIMEOUT):
+            assert method is not None
+            key, sequence = body.decode().split(":")
+            assert int(sequence) > last.get(key, -1), "messages of one key arrive in publish order"
+            last[key] = int(sequence)
+            channel.basic_ack(method.delivery_tag)
+            seen += 1
+            if seen == 40:
+                break
+        channel.cancel()
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+        channel.queue_declare(queue, durable=True, arguments={"x-partitions": 2})
+    assert refused.value.reply_code == 406
+    connection.close()

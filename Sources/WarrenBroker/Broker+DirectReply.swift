@@ -27,7 +27,7 @@ extension BrokerState {
     func deliverDirectReply(_ message: Message) -> Bool {
         let token = String(message.routingKey.dropFirst(DirectReplyTo.prefix.count))
         guard let (consumer, sink) = directReplies[token] else { return false }
-        sink.deliver([Delivery(queue: DirectReplyTo.queue, group: "", offset: 0, message: message, redelivered: false,
+        sink.deliver([Delivery(queue: DirectReplyTo.queue, group: "", partition: 0, offset: 0, message: message, redelivered: false,
                                consumer: consumer)])
         return true
     }

@@ -80,8 +80,8 @@ extension Broker {
             for reference in references {
                 guard let runtime = state.queues[vhost]?[reference.queue] else { continue }
                 let channelPrefetch = switch settlement {
-                case .ack, .reject: runtime.settle(reference.offset, group: reference.group)
-                case .requeue: runtime.requeue(reference.offset, group: reference.group)
+                case .ack, .reject: runtime.settle(reference)
+                case .requeue: runtime.requeue(reference)
                 }
                 touched[reference.queue] = runtime
                 if let channelPrefetch, channelPrefetch.limit > 0 {

@@ -39,15 +39,17 @@ public enum Settlement: Sendable {
     case reject
 }
 
-/// A reference to a delivery to settle: its queue and offset.
+/// A reference to a delivery to settle: its queue, group, partition and offset.
 public struct DeliveryReference: Hashable, Sendable {
     public var queue: String
     public var group: String
+    public var partition: Int
     public var offset: UInt64
 
-    public init(queue: String, group: String, offset: UInt64) {
+    public init(queue: String, group: String, partition: Int = 0, offset: UInt64) {
         self.queue = queue
         self.group = group
+        self.partition = partition
         self.offset = offset
     }
 }

@@ -127,9 +127,10 @@ final class BrokerState {
         var waits: [EventLoopFuture<Void>] = []
         for name in route.queues {
             guard let runtime = queues[vhost]?[name] else { continue }
+            let partition: QueuePartition
             let offset: UInt64
             do {
-                offset = try runtime.append(message)
+                (partition, offset) = try runtime.append(message, partitionKey: headers?[QueueRuntime.partitionKeyHeader])
             } catch {
                 logger.error("append failed", metadata: ["queue": "\(name)", "error": "\(error)"])
                 waits.append(loop.makeFailedFuture(BrokerError(.internalError, "cannot store message in queue '\(name)'")))
@@ -137,7 +138,7 @@ final class BrokerState {
             }
             if message.persistent && runtime.definition.durable {
                 let promise = loop.makePromise(of: Void.self)
-                runtime.log.whenDurable(Int64(offset)) { result in
+                partition.log.whenDurable(Int64(offset)) { result in
                     switch result {
                     case .success: promise.succeed()
                     case .failure(let error): promise.fail(BrokerError(.internalError, "storage failed: \(error)"))

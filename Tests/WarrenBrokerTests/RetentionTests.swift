@@ -20,7 +20,7 @@ import WarrenLog
 
     static func log(_ broker: Broker, _ queue: String) throws -> (start: Int64, segments: Int) {
         try broker.loop.submit {
-            let log = broker.state.value.queues["/"]![queue]!.log
+            let log = broker.state.value.queues["/"]![queue]!.partitions[0].log
             return (log.logStartOffset, log.segmentCount)
         }.wait()
     }

@@ -30,6 +30,8 @@ public struct Delivery: Sendable {
     public var queue: String
     /// The consumer group the delivery belongs to; settling it names the group again.
     public var group: String
+    /// The queue partition the message is in, and its offset there.
+    public var partition: Int
     public var offset: UInt64
     public var message: Message
     public var redelivered: Bool
@@ -38,5 +40,7 @@ public struct Delivery: Sendable {
 
 extension Delivery {
     /// What settling this delivery names.
-    public var reference: DeliveryReference { DeliveryReference(queue: queue, group: group, offset: offset) }
+    public var reference: DeliveryReference {
+        DeliveryReference(queue: queue, group: group, partition: partition, offset: offset)
+    }
 }

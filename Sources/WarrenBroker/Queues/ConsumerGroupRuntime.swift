@@ -24,17 +24,20 @@ final class ConsumerGroupRuntime {
     let name: String
     /// Journaled groups survive restarts; a stream reader's private group does not.
     let durable: Bool
-    var state: GroupPartitionState
+    /// Position and in-flight deliveries in each partition of the queue.
+    var partitions: [GroupPartitionState]
+    /// The partition dispatch looks at first next time (partitions take turns).
+    var nextPartition = 0
     var members: [ConsumerID: Member] = [:]
     /// Members that left with deliveries still unacknowledged, until those are settled.
     var departed: [ConsumerID: Member] = [:]
     /// Round-robin order of members.
     var order: Deque<ConsumerID> = []
 
-    init(name: String, durable: Bool, state: GroupPartitionState) {
+    init(name: String, durable: Bool, partitions: [GroupPartitionState]) {
         self.name = name
         self.durable = durable
-        self.state = state
+        self.partitions = partitions
     }
 
     func add(_ member: Member) {

@@ -13,6 +13,9 @@ struct QueueArguments: Equatable {
     var maxAge: Duration?
     /// `x-max-length-bytes` of a stream: the oldest segments go past this size.
     var maxLengthBytes: Int64?
+    /// `x-partitions`: how many partition logs the queue has.
+    var partitions = 1
+    static let partitionsMax = 256
 
     /// Validates a declaration in `vhost`; throws RabbitMQ's 406 for what it refuses.
     init(_ definition: QueueDefinition, vhost: String) throws(BrokerError) {
@@ -22,6 +25,12 @@ struct QueueArguments: Equatable {
                 throw BrokerError(.preconditionFailed, "invalid arg 'x-queue-type' for \(queue): \"unsupported queue type '\(value.string ?? "\(value)")'\"")
             }
             self.type = type
+        }
+        if let value = definition.arguments["x-partitions"] {
+            guard case .int(let count) = value, (1...Int64(Self.partitionsMax)).contains(count) else {
+                throw BrokerError(.preconditionFailed, "invalid arg 'x-partitions' for \(queue): must be an integer from 1 to \(Self.partitionsMax)")
+            }
+            partitions = Int(count)
         }
         guard type != .classic else { return }
         // Replicated types live as long as their definition: no transient, exclusive or

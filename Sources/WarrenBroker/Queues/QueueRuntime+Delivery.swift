@@ -3,23 +3,39 @@ import WarrenLog
 
 extension QueueRuntime {
     /// Hands ready messages to members with credit, in every group, one batch per member.
+    /// Partitions take turns; within a partition, offsets go out in order.
     func dispatch() throws {
         var batches: [ObjectIdentifier: (any DeliverySink, [Delivery])] = [:]
         for group in groups.values where !group.members.isEmpty {
-            var moved = false
-            while let offset = group.state.nextOffset(logEnd: logEnd), let id = group.nextMemberWithCredit() {
-                let count = group.state.deliver(offset, consumer: id, deliveryTag: 0)
-                let message = try read(offset)
+            var moved = Set<Int>()
+            var index = group.nextPartition % partitions.count
+            var idle = 0
+            while idle < partitions.count {
+                let partition = partitions[index]
+                guard let offset = group.partitions[index].nextOffset(logEnd: partition.logEnd) else {
+                    idle += 1
+                    index = (index + 1) % partitions.count
+                    continue
+                }
+                guard let id = group.nextMemberWithCredit() else { break }
+                let count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
+                let message = try partition.read(offset, queue: definition.name)
                 let member = group.members[id]!
                 group.delivered(to: id)
-                if member.noAck { settle(offset, in: group) }
-                let delivery = Delivery(queue: definition.name, group: group.name, offset: offset, message: message,
-                                        redelivered: count > 1, consumer: id)
+                if member.noAck { settle(offset, partition: partition, in: group) }
+                let delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
+                                        message: message, redelivered: count > 1, consumer: id)
                 batches[ObjectIdentifier(member.sink), default: (member.sink, [])].1.append(delivery)
-                moved = true
+                moved.insert(index)
+                idle = 0
+                index = (index + 1) % partitions.count
             }
-            if moved && group.durable {
-                try journal?.record(.cursorMoved(group: group.name, offset: Int64(group.state.readCursor)))
+            group.nextPartition = index
+            if group.durable {
+                for index in moved {
+                    try partitions[index].journal?.record(
+                        .cursorMoved(group: group.name, offset: Int64(group.partitions[index].readCursor)))
+                }
             }
         }
         for (sink, deliveries) in batches.values { sink.deliver(deliveries) }
@@ -27,74 +43,91 @@ extension QueueRuntime {
 
     /// `basic.get` from the default group: the next ready message, settled at once when `noAck`.
     func get(noAck: Bool, consumer: ConsumerID) throws -> Delivery? {
-        guard let group = groups[Self.defaultGroup], let offset = group.state.nextOffset(logEnd: logEnd) else {
-            return nil
+        guard let group = groups[Self.defaultGroup] else { return nil }
+        for step in 0..<partitions.count {
+            let index = (group.nextPartition + step) % partitions.count
+            let partition = partitions[index]
+            guard let offset = group.partitions[index].nextOffset(logEnd: partition.logEnd) else { continue }
+            group.nextPartition = (index + 1) % partitions.count
+            let count = group.partitions[index].deliver(offset, consumer: consumer, deliveryTag: 0)
+            let message = try partition.read(offset, queue: definition.name)
+            if noAck { settle(offset, partition: partition, in: group) }
+            try partition.journal?.record(
+                .cursorMoved(group: group.name, offset: Int64(group.partitions[index].readCursor)))
+            return Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
+                            message: message, redelivered: count > 1, consumer: nil)
         }
-        let count = group.state.deliver(offset, consumer: consumer, deliveryTag: 0)
-        let message = try read(offset)
-        if noAck { settle(offset, in: group) }
-        try journal?.record(.cursorMoved(group: group.name, offset: Int64(group.state.readCursor)))
-        return Delivery(queue: definition.name, group: group.name, offset: offset, message: message,
-                        redelivered: count > 1, consumer: nil)
+        return nil
     }
 
-    /// Acknowledges (or rejects without requeue) an offset in flight in `groupName`.
-    /// Returns the channel-wide prefetch the delivery counted against, if any.
+    /// Acknowledges (or rejects without requeue) a delivery in flight. Returns the
+    /// channel-wide prefetch the delivery counted against, if any.
     @discardableResult
-    func settle(_ offset: UInt64, group groupName: String) -> ChannelPrefetch? {
-        guard let group = groups[groupName] else { return nil }
-        return settle(offset, in: group)
+    func settle(_ reference: DeliveryReference) -> ChannelPrefetch? {
+        guard let group = groups[reference.group], partitions.indices.contains(reference.partition) else { return nil }
+        return settle(reference.offset, partition: partitions[reference.partition], in: group)
     }
 
     @discardableResult
-    private func settle(_ offset: UInt64, in group: ConsumerGroupRuntime) -> ChannelPrefetch? {
-        guard let delivery = group.state.inFlight[offset] else { return nil }
-        let floor = group.state.ackFloor
-        group.state.settle(offset)
+    private func settle(_ offset: UInt64, partition: QueuePartition, in group: ConsumerGroupRuntime) -> ChannelPrefetch? {
+        let index = partition.index
+        guard let delivery = group.partitions[index].inFlight[offset] else { return nil }
+        let floor = group.partitions[index].ackFloor
+        group.partitions[index].settle(offset)
         let channelPrefetch = group.settled(by: delivery.consumer)
         if group.durable {
-            try? journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
+            try? partition.journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
         }
-        if group.state.ackFloor != floor {
-            log.setFloor(group.name, to: Int64(group.state.ackFloor))
+        let newFloor = group.partitions[index].ackFloor
+        if newFloor != floor {
+            partition.log.setFloor(group.name, to: Int64(newFloor))
             // A work queue's oldest segment goes once every group has settled it.
-            if !isStream && log.segmentCount > 1 && Int64(group.state.ackFloor) >= log.oldestSegmentEndOffset {
-                applyRetention()
+            if !isStream && partition.log.segmentCount > 1 && Int64(newFloor) >= partition.log.oldestSegmentEndOffset {
+                applyRetention(partition)
             }
         }
         return channelPrefetch
     }
 
-    /// Returns an offset in flight to its group for redelivery; returns the channel-wide
+    /// Returns a delivery in flight to its group for redelivery; returns the channel-wide
     /// prefetch the delivery counted against, if any.
     @discardableResult
-    func requeue(_ offset: UInt64, group groupName: String) -> ChannelPrefetch? {
-        guard let group = groups[groupName], let delivery = group.state.inFlight[offset] else { return nil }
-        group.state.release(offset)
+    func requeue(_ reference: DeliveryReference) -> ChannelPrefetch? {
+        guard let group = groups[reference.group], partitions.indices.contains(reference.partition),
+              let delivery = group.partitions[reference.partition].inFlight[reference.offset] else { return nil }
+        group.partitions[reference.partition].release(reference.offset)
         return group.settled(by: delivery.consumer)
     }
 
     /// Drops every ready message of the default group; returns how many (queue.purge).
     func purge() -> UInt64 {
         guard let group = groups[Self.defaultGroup] else { return 0 }
-        let released = Array(group.state.released)
-        let cursor = group.state.readCursor
-        let end = logEnd
-        let purged = group.state.purgeReady(logEnd: end)
-        for offset in released {
-            try? journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
+        var purged: UInt64 = 0
+        for partition in partitions {
+            let index = partition.index
+            let released = Array(group.partitions[index].released)
+            let cursor = group.partitions[index].readCursor
+            let end = partition.logEnd
+            purged += group.partitions[index].purgeReady(logEnd: end)
+            for offset in released {
+                try? partition.journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
+            }
+            if end > cursor {
+                try? partition.journal?.record(.acked(group: group.name, first: Int64(cursor), last: Int64(end) - 1))
+                try? partition.journal?.record(.cursorMoved(group: group.name, offset: Int64(end)))
+            }
+            partition.log.setFloor(group.name, to: Int64(group.partitions[index].ackFloor))
+            applyRetention(partition)
         }
-        if end > cursor {
-            try? journal?.record(.acked(group: group.name, first: Int64(cursor), last: Int64(end) - 1))
-            try? journal?.record(.cursorMoved(group: group.name, offset: Int64(end)))
-        }
-        log.setFloor(group.name, to: Int64(group.state.ackFloor))
-        applyRetention()
         return purged
     }
 
-    /// Registers every group's ack floor with the log, so retention keeps what a group needs.
+    /// Registers every group's ack floors with the logs, so retention keeps what a group needs.
     func updateFloors() {
-        for group in groups.values { log.setFloor(group.name, to: Int64(group.state.ackFloor)) }
+        for group in groups.values {
+            for partition in partitions {
+                partition.log.setFloor(group.name, to: Int64(group.partitions[partition.index].ackFloor))
+            }
+        }
     }
 }

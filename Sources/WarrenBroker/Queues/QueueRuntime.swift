@@ -1,29 +1,36 @@
-// QueueRuntime.swift: one queue: its partition log and its consumer groups.
+// QueueRuntime.swift: one queue: its partitions and its consumer groups.
 import NIOCore
 import WarrenLog
 
-/// A queue at run time: a partition log read by consumer groups. Plain consumers share the
+/// A queue at run time: P partition logs read by consumer groups. Plain consumers share the
 /// default group (work-queue semantics); a named group gets every message once, at its own
 /// pace. Owned by one event loop: every method runs there.
 final class QueueRuntime {
     let definition: QueueDefinition
-    let log: PartitionLog
-    let journal: ConsumerGroupJournal?
+    let partitions: [QueuePartition]
     var groups: [String: ConsumerGroupRuntime] = [:]
     /// The group each consumer belongs to.
     var groupOfConsumer: [ConsumerID: String] = [:]
     static let defaultGroup = "default"
+    /// The message header that picks a partition (else the routing key does).
+    static let partitionKeyHeader = "x-partition-key"
 
-    init(definition: QueueDefinition, log: PartitionLog, journal: ConsumerGroupJournal?) throws {
+    init(definition: QueueDefinition, partitions: [QueuePartition]) throws {
+        precondition(!partitions.isEmpty)
         self.definition = definition
-        self.log = log
-        self.journal = journal
-        for (name, saved) in journal?.groups ?? [:] {
-            let state = GroupPartitionState(
-                ackFloor: UInt64(max(saved.ackFloor, log.logStartOffset)),
-                acked: saved.ackedRanges.map { UInt64($0.lowerBound)...UInt64($0.upperBound) },
-                cursor: UInt64(min(max(saved.cursor, log.logStartOffset), log.logEndOffset)))
-            groups[name] = ConsumerGroupRuntime(name: name, durable: true, state: state)
+        self.partitions = partitions
+        var restored: [String: [GroupPartitionState?]] = [:]
+        for partition in partitions {
+            for (name, saved) in partition.journal?.groups ?? [:] {
+                restored[name, default: Array(repeating: nil, count: partitions.count)][partition.index] =
+                    partition.restoredState(saved)
+            }
+        }
+        for (name, states) in restored {
+            // A partition that never recorded the group (a crash between journals) starts at its
+            // first message: redelivering beats losing.
+            let complete = states.enumerated().map { $1 ?? GroupPartitionState(startingAt: partitions[$0].logStart) }
+            groups[name] = ConsumerGroupRuntime(name: name, durable: true, partitions: complete)
         }
         if groups[Self.defaultGroup] == nil && !isStream {
             _ = try createGroup(Self.defaultGroup, durable: true, start: .first)
@@ -32,54 +39,50 @@ final class QueueRuntime {
     }
 
     var isStream: Bool { definition.arguments["x-queue-type"]?.string == "stream" }
-    var logEnd: UInt64 { UInt64(log.logEndOffset) }
     /// Messages ready in the default group (what `queue.declare-ok` reports).
-    var messageCount: UInt64 { groups[Self.defaultGroup]?.state.readyCount(logEnd: logEnd) ?? 0 }
+    var messageCount: UInt64 {
+        guard let group = groups[Self.defaultGroup] else { return 0 }
+        return partitions.reduce(0) { $0 + group.partitions[$1.index].readyCount(logEnd: $1.logEnd) }
+    }
     var consumerCount: Int { groupOfConsumer.count }
     var hasExclusiveConsumer: Bool { groups.values.contains { $0.members.values.contains { $0.exclusive } } }
 
-    /// Appends a message; returns its offset. A stream checks its size limit when a segment fills.
-    func append(_ message: Message) throws -> UInt64 {
-        let segments = log.segmentCount
-        let offset = UInt64(try log.append([message.logRecord]).lastOffset)
-        if isStream && log.segmentCount != segments { applyRetention() }
-        return offset
+    /// Appends a message to the partition its key picks; returns the partition and offset.
+    /// A stream checks its size limit when a segment fills.
+    func append(_ message: Message, partitionKey: ArgumentValue?) throws -> (partition: QueuePartition, offset: UInt64) {
+        let key: [UInt8]
+        if case .bytes(let bytes)? = partitionKey { key = bytes } else { key = Array(message.routingKey.utf8) }
+        let partition = partitions[PartitionChoice.partition(key: key, count: partitions.count)]
+        let segments = partition.log.segmentCount
+        let offset = UInt64(try partition.log.append([message.logRecord]).lastOffset)
+        if isStream && partition.log.segmentCount != segments { applyRetention(partition) }
+        return (partition, offset)
     }
 
-    /// Deletes segments past retention; groups whose position fell below the log's start move
-    /// up to it (a stream reader that fell behind skips what retention removed).
+    /// Deletes segments past retention in every partition.
     func applyRetention() {
-        guard let deleted = try? log.applyRetention(), deleted > 0 else { return }
-        let start = UInt64(log.logStartOffset)
-        for group in groups.values where group.state.readCursor < start { group.state.skip(to: start) }
+        for partition in partitions { applyRetention(partition) }
     }
 
-    func read(_ offset: UInt64) throws -> Message {
-        let records = try log.readRecords(from: Int64(offset), maxBytes: LogLimits.batchBytesMax, maxRecords: 1)
-        guard let first = records.first, first.offset == Int64(offset) else {
-            throw BrokerError(.internalError, "offset \(offset) of queue '\(definition.name)' is missing from its log")
-        }
-        return Message(record: first.record)
-    }
-
-    /// The offset `start` names in this log.
-    func resolve(_ start: StreamOffset) throws -> UInt64 {
-        let first = UInt64(log.logStartOffset)
-        switch start {
-        case .first: return first
-        case .next: return logEnd
-        case .last: return logEnd > first ? logEnd - 1 : first
-        case .offset(let offset): return min(max(offset, first), logEnd)
-        case .timestamp(let ms): return try log.offset(forTimestamp: ms).map { UInt64($0) } ?? logEnd
+    /// Deletes a partition's segments past retention; groups whose position fell below the
+    /// log's start move up to it (a stream reader that fell behind skips what was removed).
+    func applyRetention(_ partition: QueuePartition) {
+        guard let deleted = try? partition.log.applyRetention(), deleted > 0 else { return }
+        let start = partition.logStart
+        for group in groups.values where group.partitions[partition.index].readCursor < start {
+            group.partitions[partition.index].skip(to: start)
         }
     }
 
     func createGroup(_ name: String, durable: Bool, start: StreamOffset) throws -> ConsumerGroupRuntime {
-        let offset = try resolve(start)
-        let group = ConsumerGroupRuntime(name: name, durable: durable, state: GroupPartitionState(startingAt: offset))
+        let offsets = try partitions.map { try $0.resolve(start) }
+        let group = ConsumerGroupRuntime(name: name, durable: durable,
+                                         partitions: offsets.map { GroupPartitionState(startingAt: $0) })
         groups[name] = group
-        log.setFloor(name, to: Int64(offset))
-        if durable { try journal?.record(.created(group: name, startOffset: Int64(offset))) }
+        for (partition, offset) in zip(partitions, offsets) {
+            partition.log.setFloor(name, to: Int64(offset))
+            if durable { try partition.journal?.record(.created(group: name, startOffset: Int64(offset))) }
+        }
         return group
     }
 
@@ -110,7 +113,7 @@ final class QueueRuntime {
         group.remove(id)
         if !group.durable && group.members.isEmpty {
             groups[name] = nil
-            log.removeFloor(name)
+            for partition in partitions { partition.log.removeFloor(name) }
         }
     }
 
@@ -118,7 +121,6 @@ final class QueueRuntime {
     var allMembers: [ConsumerGroupRuntime.Member] { groups.values.flatMap { $0.members.values } }
 
     func close() {
-        try? journal?.close()
-        try? log.close()
+        for partition in partitions { partition.close() }
     }
 }

@@ -5,8 +5,8 @@ import SystemPackage
 import WarrenLog
 
 /// Lays out queue directories under the data directory:
-///   vhosts/<vhost>/queues/<queue>/log        the partition log (durable queues)
-///   vhosts/<vhost>/queues/<queue>/groups     the consumer-group journal
+///   vhosts/<vhost>/queues/<queue>/partitions/<i>/log      a partition's log (durable queues)
+///   vhosts/<vhost>/queues/<queue>/partitions/<i>/groups   its consumer-group journal
 ///   transient/<vhost>/<queue>/...            the same for transient queues, wiped at start
 /// Names are percent-encoded so any queue name is a safe file name.
 struct QueueStorage {
@@ -33,14 +33,14 @@ struct QueueStorage {
             : root.appending("transient").appending(Self.encode(vhost)).appending(Self.encode(queue))
     }
 
-    /// Opens (or creates) a queue's log and journal.
+    /// Opens (or creates) a queue's partitions: `partitions/<i>/log` and `partitions/<i>/groups`.
     func open(_ definition: QueueDefinition, vhost: String) throws -> QueueRuntime {
         let directory = directory(vhost: vhost, queue: definition.name, durable: definition.durable)
         var configuration = PartitionLog.Configuration()
         configuration.durability = definition.durable ? .always : .never
         configuration.segmentBytes = segmentBytes
         // Declarations were validated before; a stored one that no longer validates is a
-        // classic queue rather than a queue that cannot open.
+        // classic queue of one partition rather than a queue that cannot open.
         let arguments = try? QueueArguments(definition, vhost: vhost)
         if let arguments, arguments.type == .stream {
             configuration.retention = RetentionPolicy(mode: .stream, maxBytes: arguments.maxLengthBytes,
@@ -48,10 +48,26 @@ struct QueueStorage {
         } else {
             configuration.retention = RetentionPolicy(mode: .workQueue)
         }
-        let log = try PartitionLog.open(directory: directory.appending("log"), configuration: configuration,
-                                        clock: clock, flusher: flusher)
-        let journal = try ConsumerGroupJournal.open(directory: directory.appending("groups"))
-        return try QueueRuntime(definition: definition, log: log, journal: journal)
+        var partitions: [QueuePartition] = []
+        do {
+            for index in 0..<(arguments?.partitions ?? 1) {
+                let partitionDirectory = directory.appending("partitions").appending("\(index)")
+                let log = try PartitionLog.open(directory: partitionDirectory.appending("log"), configuration: configuration,
+                                                clock: clock, flusher: flusher)
+                let journal: ConsumerGroupJournal
+                do {
+                    journal = try ConsumerGroupJournal.open(directory: partitionDirectory.appending("groups"))
+                } catch {
+                    try? log.close()
+                    throw error
+                }
+                partitions.append(QueuePartition(index: index, log: log, journal: journal))
+            }
+            return try QueueRuntime(definition: definition, partitions: partitions)
+        } catch {
+            for partition in partitions { partition.close() }
+            throw error
+        }
     }
 
     /// Removes a queue's files (queue.delete).

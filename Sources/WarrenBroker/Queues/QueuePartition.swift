@@ -1,0 +1,64 @@
+// QueuePartition.swift: one partition of a queue: its log and its consumer-group journal.
+import WarrenLog
+
+/// A partition of a queue. Messages of one partition are delivered in their log order.
+final class QueuePartition {
+    let index: Int
+    let log: PartitionLog
+    let journal: ConsumerGroupJournal?
+
+    init(index: Int, log: PartitionLog, journal: ConsumerGroupJournal?) {
+        self.index = index
+        self.log = log
+        self.journal = journal
+    }
+
+    var logStart: UInt64 { UInt64(log.logStartOffset) }
+    var logEnd: UInt64 { UInt64(log.logEndOffset) }
+
+    func read(_ offset: UInt64, queue: String) throws -> Message {
+        let records = try log.readRecords(from: Int64(offset), maxBytes: LogLimits.batchBytesMax, maxRecords: 1)
+        guard let first = records.first, first.offset == Int64(offset) else {
+            throw BrokerError(.internalError, "offset \(offset) of partition \(index) of queue '\(queue)' is missing from its log")
+        }
+        return Message(record: first.record)
+    }
+
+    /// The offset `start` names in this partition.
+    func resolve(_ start: StreamOffset) throws -> UInt64 {
+        switch start {
+        case .first: return logStart
+        case .next: return logEnd
+        case .last: return logEnd > logStart ? logEnd - 1 : logStart
+        case .offset(let offset): return min(max(offset, logStart), logEnd)
+        case .timestamp(let ms): return try log.offset(forTimestamp: ms).map { UInt64($0) } ?? logEnd
+        }
+    }
+
+    /// The group state the journal kept, clamped to what the log still holds.
+    func restoredState(_ saved: ConsumerGroupState) -> GroupPartitionState {
+        GroupPartitionState(
+            ackFloor: UInt64(max(saved.ackFloor, log.logStartOffset)),
+            acked: saved.ackedRanges.map { UInt64($0.lowerBound)...UInt64($0.upperBound) },
+            cursor: UInt64(min(max(saved.cursor, log.logStartOffset), log.logEndOffset)))
+    }
+
+    func close() {
+        try? journal?.close()
+        try? log.close()
+    }
+}
+
+/// Which partition a message goes to: by its partition key when it has one, else by its
+/// routing key; FNV-1a, so the choice is the same in every process and after restarts.
+enum PartitionChoice {
+    static func partition(key: [UInt8], count: Int) -> Int {
+        guard count > 1 else { return 0 }
+        var hash: UInt32 = 2_166_136_261
+        for byte in key {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return Int(hash % UInt32(count))
+    }
+}
