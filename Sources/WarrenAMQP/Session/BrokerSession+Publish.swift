@@ -21,6 +21,7 @@ extension BrokerSession {
         if channels[channel]!.confirmMode {
             sequence = channels[channel]!.nextPublishSequence
             channels[channel]!.nextPublishSequence += 1
+            channels[channel]!.confirms.published(sequence!)
         }
         var content = content
         if content.header.properties.replyTo == DirectReplyTo.queue {
@@ -84,14 +85,27 @@ extension BrokerSession {
         return (ContentHeader(bodySize: header.bodySize, properties: properties).rawProperties, extra)
     }
 
+    /// Records the outcome of `sequence`; confirms go out once per event-loop turn, so the
+    /// outcomes of one group commit leave as one `basic.ack multiple`.
     private func confirm(_ stored: EventLoopFuture<Void>, sequence: UInt64, channel: UInt16) {
         stored.hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
             guard channels[channel] != nil else { return }
-            switch result {
-            case .success: handler.write(channel: channel, .basicAck(.init(deliveryTag: sequence, multiple: false)))
-            case .failure: handler.write(channel: channel, .basicNack(.init(deliveryTag: sequence, multiple: false, requeue: false)))
+            channels[channel]!.confirms.completed(sequence, stored: (try? result.get()) != nil)
+            guard !channels[channel]!.confirmFlushScheduled else { return }
+            channels[channel]!.confirmFlushScheduled = true
+            context.eventLoop.assumeIsolated().execute { [self] in
+                guard channels[channel] != nil else { return }
+                channels[channel]!.confirmFlushScheduled = false
+                for confirm in channels[channel]!.confirms.takeReady() {
+                    switch confirm {
+                    case .ack(let tag, let multiple):
+                        handler.write(channel: channel, .basicAck(.init(deliveryTag: tag, multiple: multiple)))
+                    case .nack(let tag):
+                        handler.write(channel: channel, .basicNack(.init(deliveryTag: tag, multiple: false, requeue: false)))
+                    }
+                }
+                handler.flushIfIdle(context: context)
             }
-            handler.flushIfIdle(context: context)
         }
     }
 }

@@ -26,6 +26,9 @@ struct ChannelSession {
     let channelPrefetch = ChannelPrefetch()
     var confirmMode = false
     var nextPublishSequence: UInt64 = 1
+    /// Outstanding publisher confirms, coalesced when they go out.
+    var confirms = ConfirmTracker()
+    var confirmFlushScheduled = false
     /// Token of this channel's direct reply-to consumer, if it has one.
     var directReplyToken: String?
     /// Set by `tx.select`: publishes and settlements wait here for `tx.commit`.
