@@ -34,7 +34,7 @@ extension Broker {
                         priority: Int = 0, channelPrefetch: ChannelPrefetch? = nil,
                         sink: any DeliverySink, connection: ConnectionID) -> EventLoopFuture<Void> {
         let loop = self.loop
-        return onLoop { state in
+        return onLoopRecording { state in
             let runtime = try state.queue(vhost, queue, connection: connection)
             if runtime.isStream {
                 let name = "queue '\(queue)' in vhost '\(vhost)'"
@@ -43,13 +43,20 @@ extension Broker {
                     throw BrokerError(.preconditionFailed, "consumer prefetch count is not set for '\(name)'")
                 }
             }
+            let isNew = group.map { runtime.groups[$0] == nil } ?? false
             if runtime.hasExclusiveConsumer || (exclusive && runtime.consumerCount > 0) {
                 throw BrokerError(.accessRefused, "queue '\(queue)' in vhost '\(vhost)' in exclusive use")
             }
             try runtime.addConsumer(.init(id: consumer, sink: sink, noAck: noAck, prefetch: prefetch, exclusive: exclusive,
                                           priority: priority, channelPrefetch: channelPrefetch),
                                     groupName: group, start: start)
-            let bound = NIOLoopBound(runtime, eventLoop: loop)
+            if let group, isNew, runtime.definition.durable, runtime.definition.exclusiveOwner == nil {
+                state.record([.putGroup(vhost: vhost, queue: queue, group: group)])
+            }
+            return NIOLoopBound(runtime, eventLoop: loop)
+        }.map { bound in
+            // Runs after the caller's callbacks on this future were scheduled: its consume-ok
+            // goes out before the first delivery.
             loop.execute { try? bound.value.dispatch() }
         }
     }

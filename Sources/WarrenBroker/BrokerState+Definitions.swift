@@ -70,6 +70,14 @@ extension BrokerState {
                 logger.error("cannot restore queue", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
             }
         }
+        for (vhost, queue, group) in stored.groups {
+            // Recorded, but its journal never saw it (a crash in between): it starts at the
+            // first message, as a new group from `first` would.
+            guard let runtime = queues[vhost]?[queue], runtime.groups[group] == nil else { continue }
+            do { _ = try runtime.createGroup(group, durable: true, start: .first) } catch {
+                logger.error("cannot restore consumer group", metadata: ["group": "\(group)", "error": "\(error)"])
+            }
+        }
         for (vhost, binding) in stored.bindings where topologies[vhost] != nil {
             do { try topologies[vhost]!.bind(binding) } catch {
                 logger.error("cannot restore binding", metadata: ["source": "\(binding.source)", "error": "\(error)"])

@@ -37,7 +37,11 @@ enum DefinitionStatements {
                 Statement(sql: "DELETE FROM queues WHERE vhost = ? AND name = ?", binds: [.text(vhost), .text(name)]),
                 Statement(sql: "DELETE FROM bindings WHERE vhost = ? AND destination_kind = 'queue' AND destination = ?",
                           binds: [.text(vhost), .text(name)]),
+                Statement(sql: "DELETE FROM consumer_groups WHERE vhost = ? AND queue = ?", binds: [.text(vhost), .text(name)]),
             ]
+        case .putGroup(let vhost, let queue, let group):
+            return [Statement(sql: "INSERT OR IGNORE INTO consumer_groups (vhost, queue, name) VALUES (?, ?, ?)",
+                              binds: [.text(vhost), .text(queue), .text(group)])]
         case .putBinding(let vhost, let binding):
             return [Statement(sql: """
                 INSERT OR IGNORE INTO bindings (vhost, source, destination_kind, destination, routing_key, arguments)
@@ -67,6 +71,12 @@ enum DefinitionStatements {
     static let selectBindings = """
         SELECT vhost, source, destination_kind, destination, routing_key, arguments FROM bindings ORDER BY seq
         """
+
+    static let selectGroups = "SELECT vhost, queue, name FROM consumer_groups ORDER BY seq"
+
+    static func group(_ row: SQLiteRow) throws -> (vhost: String, queue: String, group: String) {
+        (try text(row, "vhost"), try text(row, "queue"), try text(row, "name"))
+    }
 
     static func exchange(_ row: SQLiteRow) throws -> (String, ExchangeDefinition) {
         let typeName = try text(row, "type")

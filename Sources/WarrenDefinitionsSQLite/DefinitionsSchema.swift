@@ -2,7 +2,9 @@
 //
 // Only durable entities are stored, so there is no `durable` column; exclusive queues never
 // are (they do not outlive their connection). `seq` keeps first-declaration order, which
-// restoring follows. Arguments are JSON text (see StoredArguments.swift).
+// restoring follows. Arguments are JSON text (see StoredArguments.swift). Consumer groups are
+// recorded by name; their positions and acks live in each partition's journal, next to the
+// data they describe (docs/adr/0003-group-positions-in-journals.md).
 
 enum DefinitionsSchema {
     /// Raised when the file was written by a newer Warren with another layout.
@@ -38,6 +40,12 @@ enum DefinitionsSchema {
             destination_kind TEXT NOT NULL CHECK (destination_kind IN ('queue', 'exchange')),
             destination TEXT NOT NULL, routing_key TEXT NOT NULL, arguments TEXT NOT NULL,
             UNIQUE (vhost, source, destination_kind, destination, routing_key, arguments))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS consumer_groups (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            vhost TEXT NOT NULL, queue TEXT NOT NULL, name TEXT NOT NULL,
+            UNIQUE (vhost, queue, name))
         """,
     ]
 }

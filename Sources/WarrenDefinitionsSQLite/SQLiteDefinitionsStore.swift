@@ -72,14 +72,16 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
             self.connected().flatMap { connection in
                 connection.query(DefinitionStatements.selectExchanges).and(
                     connection.query(DefinitionStatements.selectQueues)).and(
-                        connection.query(DefinitionStatements.selectBindings))
+                        connection.query(DefinitionStatements.selectBindings)).and(
+                            connection.query(DefinitionStatements.selectGroups))
             }
         }.flatMapThrowing { tables in
-            let ((exchanges, queues), bindings) = tables
+            let (((exchanges, queues), bindings), groups) = tables
             var stored = StoredDefinitions()
             stored.exchanges = try exchanges.map(DefinitionStatements.exchange)
             stored.queues = try queues.map(DefinitionStatements.queue)
             stored.bindings = try bindings.map(DefinitionStatements.binding)
+            stored.groups = try groups.map(DefinitionStatements.group)
             return stored
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -53,6 +54,28 @@ import Testing
         routed.exchange = "events"
         let outcome = try reopened.publish(vhost: "/", routed, routingKeys: ["a.b"], headers: nil).wait()
         #expect(outcome.queueCount == 1)
+        try reopened.shutdown().wait()
+    }
+
+    @Test func namedGroupsAreRecordedAndComeBackEvenWithoutTheirJournal() throws {
+        let directory = Self.scratch()
+        let store = InMemoryDefinitionsStore(loop: BrokerTests.group.next())
+        let broker = Self.makeBroker(directory: directory, store: store)
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
+        try BrokerTests.publish(broker, ["a", "b"])
+        let sink = BrokerTests.CollectingSink(loop: broker.loop)
+        try broker.consume(vhost: "/", queue: "q", consumer: 1, group: "billing", start: .next, noAck: true,
+                           exclusive: false, prefetch: 0, sink: sink, connection: 1).wait()
+        #expect(try store.load().wait().groups.map(\.group) == ["billing"])
+        try broker.shutdown().wait()
+        // Lose the journals: the recorded group still exists after the restart, from the first message.
+        for index in 0..<1 {
+            try? FileManager.default.removeItem(atPath: "\(directory)/vhosts/%2F/queues/q/partitions/\(index)/groups")
+        }
+        let reopened = Self.makeBroker(directory: directory, store: store)
+        try reopened.start().wait()
+        let groups = try reopened.loop.submit { Array(reopened.state.value.queues["/"]!["q"]!.groups.keys).sorted() }.wait()
+        #expect(groups == ["billing", "default"])
         try reopened.shutdown().wait()
     }
 

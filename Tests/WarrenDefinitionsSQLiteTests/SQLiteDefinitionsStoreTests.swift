@@ -42,6 +42,7 @@ import WarrenBroker
             .putBinding(vhost: "/", binding),
             .putBinding(vhost: "/", binding),
             .putBinding(vhost: "/", Binding(source: "events", destination: .exchange("x"), routingKey: "")),
+            .putGroup(vhost: "/", queue: "b-queue", group: "billing"),
         ]).wait()
         try store.close().wait()
 
@@ -52,6 +53,7 @@ import WarrenBroker
         #expect(loaded.queues.map(\.1.name) == ["b-queue", "a-queue"])
         #expect(loaded.queues[0].1 == queue)
         #expect(loaded.bindings.count == 2 && loaded.bindings[0].1 == binding)
+        #expect(loaded.groups.map(\.group) == ["billing"])
         try reopened.close().wait()
     }
 
@@ -65,6 +67,10 @@ import WarrenBroker
             .putBinding(vhost: "/", Binding(source: "e", destination: .queue("q"), routingKey: "k")),
             .putBinding(vhost: "/", Binding(source: "f", destination: .exchange("e"), routingKey: "")),
             .putBinding(vhost: "/", Binding(source: "f", destination: .queue("q"), routingKey: "")),
+            .putGroup(vhost: "/", queue: "q", group: "billing"),
+            .putGroup(vhost: "/", queue: "q", group: "billing"),
+            .putQueue(vhost: "/", QueueDefinition(name: "r", durable: true)),
+            .putGroup(vhost: "/", queue: "r", group: "audit"),
             .deleteQueue(vhost: "/", name: "q"),
             .deleteBinding(vhost: "/", Binding(source: "nothing", destination: .queue("q"), routingKey: "")),
             .deleteExchange(vhost: "/", name: "e"),

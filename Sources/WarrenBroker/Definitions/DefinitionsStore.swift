@@ -7,10 +7,12 @@ public enum DefinitionChange: Sendable, Equatable {
     /// Removes the exchange and every binding from or to it.
     case deleteExchange(vhost: String, name: String)
     case putQueue(vhost: String, QueueDefinition)
-    /// Removes the queue and every binding to it.
+    /// Removes the queue, every binding to it and its consumer groups.
     case deleteQueue(vhost: String, name: String)
     case putBinding(vhost: String, Binding)
     case deleteBinding(vhost: String, Binding)
+    /// A named consumer group of a queue (its positions live in the queue's journals).
+    case putGroup(vhost: String, queue: String, group: String)
 }
 
 /// Everything a store holds, as loaded at start.
@@ -18,6 +20,7 @@ public struct StoredDefinitions: Sendable, Equatable {
     public var exchanges: [(vhost: String, ExchangeDefinition)] = []
     public var queues: [(vhost: String, QueueDefinition)] = []
     public var bindings: [(vhost: String, Binding)] = []
+    public var groups: [(vhost: String, queue: String, group: String)] = []
 
     public init() {}
 
@@ -25,10 +28,12 @@ public struct StoredDefinitions: Sendable, Equatable {
         lhs.exchanges.elementsEqual(rhs.exchanges) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.queues.elementsEqual(rhs.queues) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.bindings.elementsEqual(rhs.bindings) { $0.vhost == $1.vhost && $0.1 == $1.1 }
+            && lhs.groups.elementsEqual(rhs.groups) { $0 == $1 }
     }
 }
 
-/// Durable definitions storage. Only durable, non-exclusive entities reach it; the broker
+/// Durable definitions storage: exchanges, queues, bindings and the names of consumer groups.
+/// Only durable, non-exclusive entities reach it; the broker
 /// answers a declaration once the future of the change that records it has succeeded.
 /// Changes are applied in the order `apply` is called, each call atomically.
 public protocol DefinitionsStore: Sendable {

@@ -59,10 +59,13 @@ extension StoredDefinitions {
         case .deleteQueue(let vhost, let name):
             queues.removeAll { $0.vhost == vhost && $0.1.name == name }
             bindings.removeAll { $0.vhost == vhost && $0.1.destination == .queue(name) }
+            groups.removeAll { $0.vhost == vhost && $0.queue == name }
         case .putBinding(let vhost, let binding):
             if !bindings.contains(where: { $0.vhost == vhost && $0.1 == binding }) { bindings.append((vhost, binding)) }
         case .deleteBinding(let vhost, let binding):
             bindings.removeAll { $0.vhost == vhost && $0.1 == binding }
+        case .putGroup(let vhost, let queue, let group):
+            if !groups.contains(where: { $0 == (vhost, queue, group) }) { groups.append((vhost, queue, group)) }
         }
     }
 }
