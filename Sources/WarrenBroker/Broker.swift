@@ -32,6 +32,7 @@ public final class Broker: Sendable {
         var storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
         storage.segmentBytes = configuration.segmentBytes
         storage.clock = configuration.logClock
+        storage.fileSystem = configuration.logFileSystem
         storage.removeTransient()
         // Built here, used only on `loop` from now on.
         self.state = NIOLoopBoundBox.makeBoxSendingValue(

@@ -16,6 +16,8 @@ public struct BrokerConfiguration: Sendable {
     public var retentionCheckInterval: TimeAmount = .seconds(10)
     /// The clock queue logs use (tests inject a manual one).
     public var logClock: any LogClock = SystemLogClock()
+    /// The file system queue logs use (tests inject faults).
+    public var logFileSystem: any FileSystem = POSIXFileSystem()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

@@ -18,6 +18,8 @@ struct QueueStorage {
     var segmentBytes = LogLimits.segmentBytesDefault
     /// The clock logs read for timestamps, segment ages and retention.
     var clock: any LogClock = SystemLogClock()
+    /// Where queue logs are written (tests inject failing files).
+    var fileSystem: any FileSystem = POSIXFileSystem()
 
     static func encode(_ name: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -53,7 +55,7 @@ struct QueueStorage {
             for index in 0..<(arguments?.partitions ?? 1) {
                 let partitionDirectory = directory.appending("partitions").appending("\(index)")
                 let log = try PartitionLog.open(directory: partitionDirectory.appending("log"), configuration: configuration,
-                                                clock: clock, flusher: flusher)
+                                                fileSystem: fileSystem, clock: clock, flusher: flusher)
                 let journal: ConsumerGroupJournal
                 do {
                     journal = try ConsumerGroupJournal.open(directory: partitionDirectory.appending("groups"))

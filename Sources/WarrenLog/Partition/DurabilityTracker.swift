@@ -72,10 +72,9 @@ final class DurabilityTracker: @unchecked Sendable {
         do {
             if directory { try syncDirectory() }
             for file in files { try file.sync() }
-        } catch let failed as LogError {
+        } catch let failed {
+            // Whatever a file system throws, the waiters learn that storage failed.
             error = .storageFailed("\(failed)")
-        } catch {
-            fatalError("LogFile.sync throws only LogError")
         }
         if let error { fail(error) } else { advance(to: target) }
     }

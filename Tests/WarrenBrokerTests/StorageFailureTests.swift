@@ -1,0 +1,73 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SystemPackage
+import Testing
+@testable import WarrenBroker
+import WarrenLog
+
+/// When storage fails, a publish's `stored` future fails (the front door answers `basic.nack`)
+/// and nothing claims durability it does not have.
+@Suite struct StorageFailureTests {
+    /// POSIX files whose `sync` fails while `failing` is set.
+    final class FailingSyncFileSystem: FileSystem {
+        let base = POSIXFileSystem()
+        let failing = NIOLockedValueBox(false)
+
+        final class File: LogFile {
+            let inner: any LogFile
+            let failing: NIOLockedValueBox<Bool>
+            init(_ inner: any LogFile, failing: NIOLockedValueBox<Bool>) {
+                self.inner = inner
+                self.failing = failing
+            }
+            var path: FilePath { inner.path }
+            func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws -> Int {
+                try inner.read(into: &buffer, count: count, at: offset)
+            }
+            func write(_ bytes: ByteBuffer, at offset: Int64) throws { try inner.write(bytes, at: offset) }
+            func size() throws -> Int64 { try inner.size() }
+            func truncate(to size: Int64) throws { try inner.truncate(to: size) }
+            func sync() throws {
+                if failing.withLockedValue({ $0 }) { throw LogError.io(operation: "fsync", path: path.string, errno: 5) }
+                try inner.sync()
+            }
+            func close() throws { try inner.close() }
+        }
+
+        func openFile(_ path: FilePath, create: Bool) throws -> any LogFile {
+            File(try base.openFile(path, create: create), failing: failing)
+        }
+        func createDirectory(_ path: FilePath) throws { try base.createDirectory(path) }
+        func listDirectory(_ path: FilePath) throws -> [String] { try base.listDirectory(path) }
+        func fileExists(_ path: FilePath) -> Bool { base.fileExists(path) }
+        func removeFile(_ path: FilePath) throws { try base.removeFile(path) }
+        func rename(_ from: FilePath, to: FilePath) throws { try base.rename(from, to: to) }
+        func syncDirectory(_ path: FilePath) throws { try base.syncDirectory(path) }
+    }
+
+    @Test func aFailedFsyncFailsTheConfirmOfAPersistentMessage() throws {
+        let fileSystem = FailingSyncFileSystem()
+        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-storage-test-\(UInt64.random(in: 0...UInt64.max))")
+        configuration.logFileSystem = fileSystem
+        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
+        try BrokerTests.publish(broker, ["stored"])
+        fileSystem.failing.withLockedValue { $0 = true }
+        let outcome = try broker.publish(vhost: "/", BrokerTests.message("lost"), routingKeys: ["q"], headers: nil).wait()
+        #expect(outcome.queueCount == 1)
+        #expect { try outcome.stored.wait() } throws: { error in (error as? BrokerError)?.kind == .internalError }
+        // The failed log refuses later appends (they are nacked too) until it is reopened;
+        // other queues go on.
+        fileSystem.failing.withLockedValue { $0 = false }
+        let after = try broker.publish(vhost: "/", BrokerTests.message("after", persistent: false),
+                                       routingKeys: ["q"], headers: nil).wait()
+        #expect(throws: BrokerError.self) { try after.stored.wait() }
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "other", durable: true), passive: false,
+                                    connection: 1).wait()
+        try BrokerTests.publish(broker, ["fine"], queue: "other")
+        try? broker.shutdown().wait()
+    }
+}
