@@ -86,7 +86,7 @@ extension BrokerSession {
                 return
             }
             let token = Self.generatedName(prefix: "")
-            state.consumers[tag] = .init(queue: m.queue, id: id, noAck: true)
+            state.consumers[tag] = .init(queue: m.queue, id: id, noAck: true, waitingForConsumeOk: nil)
             state.directReplyToken = token
             channels[channel] = state
             broker.registerDirectReply(token: token, consumer: id, sink: sink)
@@ -114,6 +114,9 @@ extension BrokerSession {
         }
         whenDone(future, channel: channel, method: method) { _ in
             self.reply(.basicConsumeOk(.init(consumerTag: tag)), channel: channel, unless: m.nowait)
+            let early = self.channels[channel]?.consumers[tag]?.waitingForConsumeOk ?? []
+            self.channels[channel]?.consumers[tag]?.waitingForConsumeOk = nil
+            if !early.isEmpty { self.write(early, channel: channel, consumerTag: tag) }
         }
     }
 
@@ -156,6 +159,10 @@ extension BrokerSession {
         guard channels[channel]?.consumers[consumerTag] != nil else {
             // The consumer or channel went away while these were on their way: give them back.
             broker.settle(vhost: vhost, deliveries.map(\.reference), .requeue)
+            return
+        }
+        if channels[channel]!.consumers[consumerTag]!.waitingForConsumeOk != nil {
+            channels[channel]!.consumers[consumerTag]!.waitingForConsumeOk! += deliveries
             return
         }
         let noAck = channels[channel]!.consumers[consumerTag]!.noAck

@@ -8,6 +8,9 @@ struct ChannelSession {
         var queue: String
         var id: ConsumerID
         var noAck: Bool
+        /// Deliveries that arrived before `basic.consume-ok` went out; nil once it has, so
+        /// a client always hears of its consumer before the consumer's first message.
+        var waitingForConsumeOk: [Delivery]? = []
     }
 
     struct Unacked {
