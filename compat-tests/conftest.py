@@ -13,11 +13,14 @@ A test that only holds for one broker says so with a marker and a reason:
                                        assertion; raises=... for another exception); the test
                                        asserts RabbitMQ's behaviour
 A module names the client it drives with `pytestmark = pytest.mark.client("name")` (default "pika
-BlockingConnection").
+BlockingConnection"); report.py groups results by it. `--results-json PATH` (results_json.py)
+records the outcomes.
 """
 import os
 
 import pytest
+
+pytest_plugins = ["results_json"]
 
 
 def pytest_configure(config):
