@@ -35,6 +35,7 @@ class RawConnection:
 
     def __init__(self, port, handshake=True, vhost="/", frame_max=131072):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_SECONDS)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle wait between small sends
         self.buffer = b""
         if not handshake:
             return

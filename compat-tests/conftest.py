@@ -8,25 +8,39 @@ The suite runs against whatever broker `compat-tests/run` started: Warren, or wi
 A test that only holds for one broker says so with a marker and a reason:
   @pytest.mark.warren_only("why")      skipped on RabbitMQ
   @pytest.mark.rabbitmq_differs("why") the expectation differs; the difference is written in
-                                       docs/compatibility.md and the test branches on `broker`
+                                       docs/compatibility-notes.md and the test branches on `broker`
+  @pytest.mark.warren_bug("what")      Warren gets it wrong: strict xfail on Warren only (a failed
+                                       assertion; raises=... for another exception); the test
+                                       asserts RabbitMQ's behaviour
+A module names the client it drives with `pytestmark = pytest.mark.client("name")` (default "pika
+BlockingConnection"); report.py groups results by it. `--results-json PATH` (results_json.py)
+records the outcomes.
 """
 import os
 
 import pytest
 
+pytest_plugins = ["results_json"]
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "warren_only(reason): behaviour RabbitMQ 3.10 does not have")
     config.addinivalue_line("markers", "rabbitmq_differs(reason): a documented difference from RabbitMQ")
+    config.addinivalue_line("markers", "warren_bug(reason): Warren differs from RabbitMQ by mistake (strict xfail)")
+    config.addinivalue_line("markers", "client(name): the client library a module drives")
 
 
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get("BROKER") != "rabbitmq":
-        return
+    on_rabbitmq = os.environ.get("BROKER") == "rabbitmq"
     for item in items:
         marker = item.get_closest_marker("warren_only")
-        if marker:
+        if marker and on_rabbitmq:
             item.add_marker(pytest.mark.skip(reason=f"Warren only: {marker.args[0] if marker.args else ''}"))
+        bug = item.get_closest_marker("warren_bug")
+        if bug and not on_rabbitmq:
+            # Only a failed assertion is the expected failure; any other error still fails the test.
+            item.add_marker(pytest.mark.xfail(strict=True, raises=bug.kwargs.get("raises", AssertionError),
+                                              reason=f"Warren bug: {bug.args[0]}"))
 
 
 @pytest.fixture(scope="session")

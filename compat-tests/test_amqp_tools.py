@@ -2,6 +2,10 @@
 import subprocess
 import uuid
 
+import pytest
+
+pytestmark = pytest.mark.client("amqp-tools")
+
 
 def tool(amqp_url, *args, stdin=None):
     url = amqp_url.rsplit("/", 1)[0]  # amqp-tools take the vhost separately; "/" is the default

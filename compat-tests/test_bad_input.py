@@ -8,6 +8,8 @@ import pytest
 
 from amqpraw import RawConnection, content_header, frame, longstr, method, publish, shortstr
 
+pytestmark = pytest.mark.client("raw sockets")
+
 
 def queue_declare(channel, name, arguments=struct.pack(">I", 0)):
     return frame(1, channel, method(50, 10, struct.pack(">H", 0) + shortstr(name) + b"\x00" + arguments))

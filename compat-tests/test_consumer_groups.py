@@ -5,24 +5,32 @@ import uuid
 import pika
 import pytest
 
-TIMEOUT = 5
+TIMEOUT = 10  # seconds: the longest wait for one delivery
 
 pytestmark = pytest.mark.warren_only("x-consumer-group is a Warren extension")
 
 
-def read(channel, queue, group, offset=None, count=None, ack=True):
-    """Consumes from `group` until `count` messages (or TIMEOUT of silence); returns bodies."""
+def read(channel, queue, group, offset=None, count=0, ack=True):
+    """Consumes `count` messages from `group` (bounded wait; pika requeues any further ones its
+    consumer holds when cancelled); returns their bodies. With count=0, joins the group and
+    returns whatever arrived by the reply to one more round trip (expected: nothing)."""
     arguments = {"x-consumer-group": group}
     if offset is not None:
         arguments["x-stream-offset"] = offset
+    if count == 0:
+        arrived = []
+        tag = channel.basic_consume(queue, lambda ch, m, p, body: arrived.append(body), arguments=arguments)
+        channel.queue_declare(queue, passive=True)  # deliveries sent before its reply are handled below
+        channel.connection.process_data_events(time_limit=0)
+        channel.basic_cancel(tag)
+        return arrived
     bodies = []
-    for method, _, body in channel.consume(queue, arguments=arguments, inactivity_timeout=TIMEOUT if count is None else 10):
-        if method is None:
-            break
+    for method, _, body in channel.consume(queue, arguments=arguments, inactivity_timeout=TIMEOUT):
+        assert method is not None, f"only {len(bodies)} of {count} messages arrived"
         bodies.append(body)
         if ack:
             channel.basic_ack(method.delivery_tag)
-        if count is not None and len(bodies) == count:
+        if len(bodies) == count:
             break
     channel.cancel()
     return bodies

@@ -3,6 +3,7 @@ unacknowledged deliveries come back flagged redelivered. Each test runs a Warren
 import os
 import random
 import struct
+import time
 
 import pika
 import pytest
@@ -13,18 +14,24 @@ from warren_process import WarrenProcess
 pytestmark = pytest.mark.warren_only("starts and kills a broker process of its own")
 
 
-def drain(url, queue, arguments=None, prefetch=500):
-    """Consumes everything (bounded: stops after 3 s of silence) and acks; returns (body, redelivered)."""
+def drain(url, queue, count, arguments=None, prefetch=500):
+    """Consumes and acks `count` messages (bounded wait), then one round trip more, so deliveries
+    beyond `count` show too; returns every (body, redelivered) that arrived."""
     connection = pika.BlockingConnection(pika.URLParameters(url))
     channel = connection.channel()
     channel.basic_qos(prefetch_count=prefetch)
     got = []
-    for m, _, body in channel.consume(queue, arguments=arguments or {}, inactivity_timeout=3):
-        if m is None:
-            break
+
+    def on_message(ch, m, _, body):
         got.append((body, m.redelivered))
-        channel.basic_ack(m.delivery_tag)
-    channel.cancel()
+        ch.basic_ack(m.delivery_tag)
+    tag = channel.basic_consume(queue, on_message, arguments=arguments or {})
+    deadline = time.monotonic() + 30
+    while len(got) < count and time.monotonic() < deadline:
+        connection.process_data_events(time_limit=0.1)
+    channel.queue_declare(queue, passive=True)  # deliveries sent before its reply are handled below
+    connection.process_data_events(time_limit=0)
+    channel.basic_cancel(tag)
     connection.close()
     return got
 
@@ -66,9 +73,9 @@ def test_sigkill_during_confirmed_publishes_loses_no_confirmed_message():
         warren.start()
         connection = pika.BlockingConnection(pika.URLParameters(warren.url))
         channel = connection.channel()
-        channel.queue_declare("crash", durable=True)
+        ready = channel.queue_declare("crash", durable=True).method.message_count
         connection.close()
-        got = drain(warren.url, "crash")
+        got = drain(warren.url, "crash", ready)
         sequences = {struct.unpack(">Q", body)[0] for body, _ in got}
         missing = [seq for seq in range(1, confirmed + 1) if seq not in sequences]
         assert confirmed >= kill_after and not missing, f"{len(missing)} confirmed messages lost"
@@ -85,7 +92,7 @@ def test_group_positions_and_unacked_deliveries_survive_a_restart():
         channel.confirm_delivery()
         for i in range(10):
             channel.basic_publish("", "events", f"{i}".encode(), pika.BasicProperties(delivery_mode=2))
-        billing = drain(warren.url, "events", {"x-consumer-group": "billing", "x-stream-offset": "first"})
+        billing = drain(warren.url, "events", 10, {"x-consumer-group": "billing", "x-stream-offset": "first"})
         assert [b for b, _ in billing] == [f"{i}".encode() for i in range(10)]
         # analytics reads 3 and acks them, then holds 2 unacked when the broker dies.
         channel.basic_qos(prefetch_count=5)
@@ -108,8 +115,8 @@ def test_group_positions_and_unacked_deliveries_survive_a_restart():
         connection = pika.BlockingConnection(pika.URLParameters(warren.url))
         connection.channel().queue_declare("events", durable=True)
         connection.close()
-        assert drain(warren.url, "events", {"x-consumer-group": "billing"}) == []
-        analytics = drain(warren.url, "events", {"x-consumer-group": "analytics"})
+        assert drain(warren.url, "events", 0, {"x-consumer-group": "billing"}) == []
+        analytics = drain(warren.url, "events", 7, {"x-consumer-group": "analytics"})
         assert [b for b, _ in analytics] == [f"{i}".encode() for i in range(3, 10)]
         assert [r for _, r in analytics] == [True, True] + [False] * 5
         # Three groups read the queue, but each payload is on disk once.

@@ -5,6 +5,8 @@ import tempfile
 
 import pytest
 
+pytestmark = pytest.mark.client("librabbitmq")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
