@@ -32,7 +32,6 @@ def first_two_methods(raw):
     return methods
 
 
-@pytest.mark.warren_bug("basic.deliver can overtake basic.consume-ok when the queue has ready messages")
 def test_consume_ok_precedes_the_first_delivery(amqp_url, amqp_port):
     setup = pika.BlockingConnection(pika.URLParameters(amqp_url))
     channel = setup.channel()

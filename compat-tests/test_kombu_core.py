@@ -24,9 +24,7 @@ def connection(amqp_url):
 
 def receive(connection, queue, count, publish=None, on_message=None):
     """Consumes until `count` messages arrived (bounded by TIMEOUT); returns them unacknowledged.
-    `publish()` runs once the consumer is registered: on a queue with ready messages Warren may
-    send a delivery before consume-ok, which py-amqp rejects for want of a callback
-    (test_consume_order_raw.py)."""
+    `publish()` runs once the consumer is registered."""
     got, deadline = [], time.monotonic() + TIMEOUT
     with connection.Consumer(queue, accept=["json"], callbacks=[lambda body, message: got.append(message)]):
         if publish:

@@ -60,8 +60,8 @@ def test_publish_consume_ack(connection):
     channel = connection.channel()
     queue = channel.queue_declare(name(), auto_delete=False).queue
     inbox = []
-    # Consumes, then publishes: on a queue with ready messages Warren may send a delivery before
-    # consume-ok, which py-amqp rejects for want of a callback (test_consume_order_raw.py).
+    # Consumes, then publishes (the order of consume-ok and deliveries is checked in
+    # test_consume_order_raw.py).
     tag = channel.basic_consume(queue, callback=inbox.append)
     for i in range(3):
         channel.basic_publish(amqp.Message(f"{i}".encode()), "", queue)
