@@ -9,8 +9,8 @@ swift build -c release --product warren-log-tool >/dev/null
 tool="$(swift build -c release --show-bin-path)/warren-log-tool"
 run() { echo "\$ $*"; "$@"; echo; }
 run "$tool" bench-crc
-run "$tool" bench-append --directory "$scratch/append" --appenders 8 --record-bytes 1024 --batch-records 64 --window 8 --seconds 10
-run "$tool" bench-append --directory "$scratch/append" --appenders 8 --record-bytes 1024 --batch-records 16 --window 8 --seconds 10
+run "$tool" bench-append --directory "$scratch/append" --appenders 8 --record-bytes 1024 --batch-records 64 --window 8 --seconds 5 --rounds 3
+run "$tool" bench-append --directory "$scratch/append" --appenders 8 --record-bytes 1024 --batch-records 16 --window 8 --seconds 5 --rounds 3
 run "$tool" bench-read --directory "$scratch/read" --bytes $((1 << 30)) --rounds 5
 run "$tool" bench-open --directory "$scratch/open" --bytes $((10 << 30)) --segment-bytes $((10 << 20))
 echo "\$ scripts/log-bench-allocations.sh"

@@ -19,6 +19,13 @@ public enum LogLimits {
     /// A read scans at most this many bytes past the index entry it starts from.
     public static let indexIntervalBytesDefault = 4096
 
+    /// Index entries of the active segment held in memory before they are written to its index
+    /// files (one `pwrite` per file for the group). Writing each entry as it is made cost two
+    /// extra `pwrite`s per append of a batch over `indexIntervalBytes`; the files need to be
+    /// complete only when a segment rolls, is cut or is closed cleanly (a crash rebuilds the
+    /// active segment's indexes). 64 entries are 512 + 768 bytes of buffer.
+    static let indexEntriesUnwrittenMax = 64
+
     /// Default size of the in-memory tail cache per partition. 8 MiB holds several seconds of
     /// a busy queue, so consumers at the tail never touch the disk.
     public static let tailCacheBytesDefault = 8 << 20

@@ -14,6 +14,18 @@ func now() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
+/// CPU seconds (user + system) used so far by every thread of this process.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// Empties the page cache (needs root); returns whether it worked.
 func dropPageCache() -> Bool {
     sync()
@@ -32,10 +44,51 @@ struct BenchAppend: ParsableCommand {
     @Option(help: "Bytes per record value.") var recordBytes = 1024
     @Option(help: "Records per append (one batch).") var batchRecords = 64
     @Option(help: "Batches each appender keeps in flight (publisher-confirm window).") var window = 8
-    @Option(help: "Seconds to run.") var seconds = 10.0
+    @Option(help: "Seconds to run each pass.") var seconds = 10.0
+    @Option(help: "Rounds of {log, raw, raw overlapped} (alternated, as the disk's speed drifts).") var rounds = 1
 
     func run() throws {
         removeTree(directory)
+        var recordRates: [Double] = []
+        var ratios: [Double] = []
+        var overlappedRatios: [Double] = []
+        for round in 1...rounds {
+            let log = try runLog()
+            let writesPerSync = max(1, Int(log.batchesPerFsync.rounded()))
+            let rawRate = try rawWrite(
+                path: "\(directory)/raw", writeBytes: log.batchBytes, writesPerSync: writesPerSync, seconds: seconds)
+            removeTree("\(directory)/raw")
+            let overlapped = rawOverlappedWrite(
+                path: "\(directory)/raw2", writeBytes: log.batchBytes, windowWrites: appenders * window, seconds: seconds)
+            removeTree("\(directory)/raw2")
+            if rounds > 1 { print("round \(round):") }
+            print(String(format: "log:  %.0f records/s, %.1f MB/s, %d-byte batches, %.1f batches per fsync, %d fsyncs in %.2f s, %.1f us CPU per batch",
+                         log.recordRate, log.byteRate / 1e6, log.batchBytes, log.batchesPerFsync, log.fsyncs, log.elapsed,
+                         log.cpuPerBatch * 1e6))
+            print(String(format: "raw:  %.1f MB/s (pwrite %d bytes, fdatasync every %d writes)",
+                         rawRate / 1e6, log.batchBytes, writesPerSync))
+            print(String(format: "raw overlapped: %.1f MB/s (one thread pwrites %d bytes, at most %d ahead of the last fdatasync; another fdatasyncs whatever is new: %.1f writes per fsync)",
+                         overlapped.rate / 1e6, log.batchBytes, appenders * window, overlapped.writesPerSync))
+            print(String(format: "ratio log/raw: %.0f%%, log/raw overlapped: %.0f%%", 100 * log.byteRate / rawRate,
+                         100 * log.byteRate / overlapped.rate))
+            recordRates.append(log.recordRate)
+            ratios.append(log.byteRate / rawRate)
+            overlappedRatios.append(log.byteRate / overlapped.rate)
+        }
+        if rounds > 1 {
+            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+            print(String(format: "median of %d rounds: %.0f records/s, log/raw %.0f%%, log/raw overlapped %.0f%%",
+                         rounds, median(recordRates), 100 * median(ratios), 100 * median(overlappedRatios)))
+        }
+        removeTree(directory)
+    }
+
+    /// One pass of the appenders against a fresh log.
+    private func runLog() throws -> (
+        recordRate: Double, byteRate: Double, batchBytes: Int, batchesPerFsync: Double, fsyncs: Int, elapsed: Double,
+        cpuPerBatch: Double
+    ) {
+        removeTree("\(directory)/log")
         var configuration = PartitionLog.Configuration()
         configuration.durability = .always
         configuration.segmentBytes = 256 << 20
@@ -49,6 +102,7 @@ struct BenchAppend: ParsableCommand {
         let appended = Counter()
         let deadline = now() + seconds
         let start = now()
+        let cpuStart = processCPUSeconds()
         let group = DispatchGroup()
         for _ in 0..<appenders {
             group.enter()
@@ -73,25 +127,13 @@ struct BenchAppend: ParsableCommand {
         }
         group.wait()
         let elapsed = now() - start
+        let cpu = processCPUSeconds() - cpuStart
+        try log.close()
+        removeTree("\(directory)/log")
         let batchBytes = RecordBatchV2.encodedSize(of: records)
         let batches = Double(appended.value) / Double(batchRecords)
-        let logBytes = batches * Double(batchBytes)
-        let batchesPerFsync = batches / Double(max(1, commits.value))
-        try log.close()
-        let writesPerSync = max(1, Int(batchesPerFsync.rounded()))
-        let rawRate = try rawWrite(
-            path: "\(directory)/raw", writeBytes: batchBytes, writesPerSync: writesPerSync, seconds: min(seconds, 10))
-        let overlappedRate = rawOverlappedWrite(path: "\(directory)/raw2", writeBytes: batchBytes, seconds: min(seconds, 10))
-        let logRate = logBytes / elapsed
-        print(String(format: "log:  %.0f records/s, %.1f MB/s, %d-byte batches, %.1f batches per fsync, %d fsyncs in %.2f s",
-                     Double(appended.value) / elapsed, logRate / 1e6, batchBytes, batchesPerFsync, commits.value, elapsed))
-        print(String(format: "raw:  %.1f MB/s (pwrite %d bytes, fdatasync every %d writes)",
-                     rawRate / 1e6, batchBytes, max(1, Int(batchesPerFsync.rounded()))))
-        print(String(format: "raw overlapped: %.1f MB/s (one thread pwrites %d bytes, another fdatasyncs in a loop: %.1f writes per fsync)",
-                     overlappedRate.rate / 1e6, batchBytes, overlappedRate.writesPerSync))
-        print(String(format: "ratio log/raw: %.0f%%, log/raw overlapped: %.0f%%", 100 * logRate / rawRate,
-                     100 * logRate / overlappedRate.rate))
-        removeTree(directory)
+        return (Double(appended.value) / elapsed, batches * Double(batchBytes) / elapsed, batchBytes,
+                batches / Double(max(1, commits.value)), commits.value, elapsed, cpu / max(1, batches))
     }
 
     /// Sequential pwrite of `writeBytes` chunks with an fdatasync every `writesPerSync` writes.
@@ -115,39 +157,66 @@ struct BenchAppend: ParsableCommand {
 }
 
 /// Raw disk with the log's shape of group commit: a writer thread appends `writeBytes` chunks
-/// with pwrite while a second thread runs fdatasync back to back.
-func rawOverlappedWrite(path: String, writeBytes: Int, seconds: Double) -> (rate: Double, writesPerSync: Double) {
+/// with pwrite, never more than `windowWrites` past the last completed fdatasync (the appenders'
+/// confirm windows), while a second thread runs fdatasync whenever something new was written.
+/// The writes per fsync are whatever this pipeline settles on: an upper bound for the log.
+func rawOverlappedWrite(path: String, writeBytes: Int, windowWrites: Int, seconds: Double)
+    -> (rate: Double, writesPerSync: Double)
+{
     let fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
     precondition(fd >= 0)
     defer { close(fd) }
-    let written = Counter()
-    let syncs = Counter()
-    let done = Counter()
-    let start = now()
+    final class State: @unchecked Sendable {
+        let condition = NSCondition()
+        var written = 0  // Writes done, guarded by `condition`.
+        var synced = 0  // Writes covered by a completed fdatasync.
+        var syncs = 0
+        var done = false
+        var stopped = false
+    }
+    let state = State()
     Thread.detachNewThread {
-        var lastSynced = -1
-        while done.value == 0 {
-            let target = written.value
-            if target == lastSynced { continue }
+        state.condition.lock()
+        while true {
+            while state.written == state.synced && !state.done { state.condition.wait() }
+            if state.written == state.synced && state.done { break }
+            let target = state.written
+            state.condition.unlock()
             fdatasync(fd)
-            syncs.add(1)
-            lastSynced = target
+            state.condition.lock()
+            state.synced = target
+            state.syncs += 1
+            state.condition.broadcast()
         }
-        done.add(1)
+        state.stopped = true
+        state.condition.broadcast()
+        state.condition.unlock()
     }
     let chunk = [UInt8](repeating: 0x5A, count: writeBytes)
     var offset = 0
+    var writes = 0
+    let start = now()
     while now() - start < seconds {
+        state.condition.lock()
+        while writes - state.synced >= windowWrites { state.condition.wait() }
+        state.condition.unlock()
         let count = chunk.withUnsafeBytes { pwrite(fd, $0.baseAddress, writeBytes, off_t(offset)) }
         precondition(count == writeBytes)
         offset += writeBytes
-        written.add(1)
+        writes += 1
+        state.condition.lock()
+        state.written = writes
+        state.condition.broadcast()
+        state.condition.unlock()
     }
-    fdatasync(fd)
+    state.condition.lock()
+    state.done = true
+    state.condition.broadcast()
+    while !state.stopped { state.condition.wait() }
+    let syncs = state.syncs
+    state.condition.unlock()
     let elapsed = now() - start
-    done.add(1)
-    while done.value < 2 {}
-    return (Double(offset) / elapsed, Double(written.value) / Double(max(1, syncs.value)))
+    return (Double(offset) / elapsed, Double(writes) / Double(max(1, syncs)))
 }
 
 /// A log handed to appender threads that only touch it while holding the owner lock.
@@ -258,21 +327,53 @@ struct BenchOpen: ParsableCommand {
         configuration.segmentBytes = segmentBytes
         let dropped = dropPageCache()
         var start = now()
-        var log = try PartitionLog.open(directory: FilePath(directory), configuration: configuration)
+        let log = try PartitionLog.open(directory: FilePath(directory), configuration: configuration)
         let clean = now() - start
         let segments = log.segmentCount
         let size = log.sizeBytes
-        // A crash: append (the open removed the clean-shutdown marker) and never close.
-        try log.append([LogRecord(value: ByteBuffer(repeating: 1, count: 1024), timestamp: 0)])
-        _ = log.waitUntilDurable(log.logEndOffset - 1, timeout: .seconds(10))
+        // A crash. The open removed the clean-shutdown marker; fill the active (tail) segment
+        // to within one batch of a roll, so recovery has a whole segment to validate, let the
+        // flusher make it durable, then tear a batch at its end as a crash mid-write would, and
+        // open again without closing.
+        let value = ByteBuffer(repeating: 0x44, count: 1024)
+        let records = (0..<64).map { LogRecord(value: value, timestamp: 1_700_000_000_000 + Int64($0)) }
+        let batchBytes = RecordBatchV2.encodedSize(of: records)
+        let tailPath = try lastSegmentFile()
+        let tailSize = try Int(FileManager.default.attributesOfItem(atPath: tailPath)[.size] as! NSNumber)
+        for _ in 0..<max(0, (segmentBytes - tailSize) / batchBytes) { try log.append(records) }
+        precondition(log.segmentCount == segments, "the tail segment rolled")
+        guard case .success = log.waitUntilDurable(log.logEndOffset - 1, timeout: .seconds(60)) else {
+            throw ValidationError("the appends did not become durable")
+        }
+        let durableEnd = log.logEndOffset
+        var torn = ByteBuffer()
+        RecordBatchV2.encode(records, baseOffset: durableEnd, leaderEpoch: 0, into: &torn)
+        let tornBytes = torn.readableBytes / 2
+        let crashedTailSize = try Int(FileManager.default.attributesOfItem(atPath: tailPath)[.size] as! NSNumber)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tailPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(torn.readableBytesView.prefix(tornBytes)))
+        try handle.synchronize()
+        try handle.close()
+        precondition(!FileManager.default.fileExists(atPath: "\(directory)/.clean-shutdown"))
         _ = dropPageCache()
         start = now()
-        log = try PartitionLog.open(directory: FilePath(directory), configuration: configuration)
+        let recovered = try PartitionLog.open(directory: FilePath(directory), configuration: configuration)
         let crashed = now() - start
-        try log.close()
+        withExtendedLifetime(log) {}  // The crashed instance is dropped only now, unclosed.
+        let recoveredEnd = recovered.logEndOffset
+        try recovered.close()
         print("page cache dropped before each open: \(dropped)")
         print(String(format: "log: %d segments, %.2f GiB", segments, Double(size) / Double(1 << 30)))
         print(String(format: "open after clean shutdown: %.3f s", clean))
-        print(String(format: "open after crash:          %.3f s", crashed))
+        print(String(format: "open after crash:          %.3f s (tail segment %d bytes + %d-byte torn batch; log end %lld, expected %lld)",
+                     crashed, crashedTailSize, tornBytes, recoveredEnd, durableEnd))
+        precondition(recoveredEnd == durableEnd, "recovery lost durable records or kept the torn batch")
+    }
+
+    /// Path of the segment file with the highest base offset.
+    private func lastSegmentFile() throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".log") }
+        return "\(directory)/\(names.max()!)"
     }
 }

@@ -25,6 +25,23 @@ import Testing
         }
     }
 
+    /// The hardware path checksums blocks of 3 x 8192 and 3 x 256 bytes in three streams and
+    /// combines them: check lengths around those steps, from unaligned starts.
+    @Test func interleavedBlocksAgreeWithSoftware() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<(3 * 8192 * 3 + 64)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lengths = [767, 768, 769, 3 * 768, 24_575, 24_576, 24_577, 24_576 + 768 + 9, 2 * 24_576 + 1, 66_173]
+        bytes.withUnsafeBytes { all in
+            for start in [0, 1, 3, 7] {
+                for length in lengths {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+                    #expect(CRC32C.checksum(slice) == CRC32C.software(slice), "start \(start), length \(length)")
+                    #expect(CRC32C.checksum(slice, continuing: 0xDEAD_BEEF) == CRC32C.software(slice, continuing: 0xDEAD_BEEF))
+                }
+            }
+        }
+    }
+
     @Test func incrementalEqualsWhole() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         for split in [0, 1, 7, 8, 9, 500, 999, 1000] {

@@ -104,6 +104,48 @@ import Testing
         #expect(try readAll(reopened).map(\.offset) == Array(0..<60))
     }
 
+    /// The active segment's index entries are written to its files in groups: check the files
+    /// are complete once a segment rolls and once the log closes, and that a crash (entries
+    /// still in memory lost) recovers every record by rebuilding the active segment's indexes.
+    @Test(arguments: Storage.allCases)
+    func indexEntriesReachTheirFilesOnRollCloseAndAfterACrash(storage: Storage) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        // Every batch gets an index entry; 100 entries fill a segment (not a multiple of 64).
+        let segmentBytes = (0..<100).reduce(0) { $0 + RecordBatchV2.encodedSize(of: [makeRecord($1, size: 100)]) }
+        let configure: (inout PartitionLog.Configuration) -> Void = {
+            $0.segmentBytes = segmentBytes
+            $0.indexIntervalBytes = 1
+            $0.tailCacheBytes = 0
+        }
+        var log = try harness.open(configure)
+        try appendRecords(log, 0, count: 170, size: 100)
+        #expect(log.segmentCount == 2)
+        // Rolled: the first segment's files hold all of its 100 entries.
+        #expect(try harness.bytes("00000000000000000000.index").count == 100 * 8)
+        #expect(try harness.bytes("00000000000000000000.timeindex").count == 100 * 12)
+        // Active: 70 entries, 64 written so far.
+        #expect(try harness.bytes("00000000000000000100.index").count == 64 * 8)
+        try log.close()
+        #expect(try harness.bytes("00000000000000000100.index").count == 70 * 8)
+        #expect(try harness.bytes("00000000000000000100.timeindex").count == 70 * 12)
+        log = try harness.open(configure)
+        #expect(try readAll(log, from: 150).map(\.offset) == Array(150..<170))
+        #expect(try log.offset(forTimestamp: 1_700_000_000_133) == 133)
+        // A crash with entries unwritten: the active segment's indexes are rebuilt.
+        try appendRecords(log, 170, count: 20, size: 100)
+        #expect(log.waitUntilDurable(189, timeout: .seconds(10)) != nil)
+        #expect(try harness.bytes("00000000000000000100.index").count < 90 * 8)
+        harness.memory?.crash { $0 }
+        let reopened = try harness.open(configure)
+        defer { try? reopened.close() }
+        #expect(reopened.logEndOffset == 190)
+        #expect(try readAll(reopened).map(\.offset) == Array(0..<190))
+        #expect(try reopened.offset(forTimestamp: 1_700_000_000_185) == 185)
+        #expect(try harness.bytes("00000000000000000100.index").count == 90 * 8)
+        _ = log
+    }
+
     @Test func cleanOpenReadsOnlySegmentTails() throws {
         let harness = LogHarness(.memory)
         let log = try harness.open { $0.segmentBytes = 20_000 }

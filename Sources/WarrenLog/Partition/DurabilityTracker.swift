@@ -14,6 +14,7 @@ final class DurabilityTracker: @unchecked Sendable {
     // Everything below is guarded by `lock`.
     private var requestedOffset: Int64
     private var dirtyFiles: [any LogFile] = []
+    private var spareFiles: [any LogFile] = []  // The list the flusher emptied, reused (no allocation per fsync).
     private var directoryDirty = false
     private(set) var durableOffset: Int64
     private(set) var failure: LogError?
@@ -59,14 +60,16 @@ final class DurabilityTracker: @unchecked Sendable {
 
     /// Called by the flusher: takes the pending work, syncs it, and publishes the result.
     func flushPending() {
-        let (target, files, directory) = lock.withLock {
+        var files: [any LogFile] = []
+        let (target, directory) = lock.withLock {
             isQueued = false
             isFlushing = true
-            defer {
-                dirtyFiles.removeAll(keepingCapacity: true)
-                directoryDirty = false
-            }
-            return (requestedOffset, dirtyFiles, directoryDirty)
+            // Take the list and leave the spare one (emptied by the previous flush) in its
+            // place, so no list is copied or allocated per fsync.
+            swap(&files, &dirtyFiles)
+            swap(&dirtyFiles, &spareFiles)
+            defer { directoryDirty = false }
+            return (requestedOffset, directoryDirty)
         }
         var error: LogError?
         do {
@@ -76,6 +79,8 @@ final class DurabilityTracker: @unchecked Sendable {
             // Whatever a file system throws, the waiters learn that storage failed.
             error = .storageFailed("\(failed)")
         }
+        files.removeAll(keepingCapacity: true)
+        lock.withLock { spareFiles = files }
         if let error { fail(error) } else { advance(to: target) }
     }
 

@@ -130,7 +130,8 @@ public final class PartitionLog {
         let now = clock.nowMilliseconds()
         if shouldRoll(adding: bytes, nowMs: now) { try roll(nowMs: now) }
         var buffer = ByteBufferAllocator().buffer(capacity: bytes)
-        let header = RecordBatchV2.encode(records, baseOffset: logEndOffset, leaderEpoch: leaderEpoch, into: &buffer)
+        let header = RecordBatchV2.encode(
+            records, baseOffset: logEndOffset, leaderEpoch: leaderEpoch, encodedSize: bytes, into: &buffer)
         // Pair assertion: check the encoded batch as a reader would, before it reaches the disk.
         var check = buffer
         guard let batch = try RecordBatchV2.decodeBatch(from: &check), batch.header == header else {
@@ -187,7 +188,7 @@ public final class PartitionLog {
         let segment = try Segment.create(
             baseOffset: old.nextOffset, directory: directory, fileSystem: fileSystem,
             indexIntervalBytes: configuration.indexIntervalBytes, nowMs: nowMs)
-        var files = old.takeIndexFiles()
+        var files = try old.takeIndexFiles()
         if let file = old.file { files.append(file) }
         segments.append(segment)
         noteOpenReadFile(old)

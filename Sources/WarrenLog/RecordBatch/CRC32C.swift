@@ -5,8 +5,8 @@ import CWarrenCRC32C
 /// CRC-32C (Castagnoli, reflected polynomial `0x82F63B78`).
 ///
 /// Uses the CPU's CRC32 instruction when it has one (SSE 4.2 on x86-64, the CRC extension on
-/// ARMv8; C target `CWarrenCRC32C`), else slicing-by-8 tables (eight bytes per step with eight
-/// table look-ups). Both give the same results; the tests compare them.
+/// ARMv8; C target `CWarrenCRC32C`, three interleaved streams), else slicing-by-8 tables (eight
+/// bytes per step with eight table look-ups). Both give the same results; the tests compare them.
 public enum CRC32C {
     /// Whether `checksum` uses the CPU instruction.
     public static let usesHardware = warren_crc32c_hardware_available() != 0

@@ -112,12 +112,14 @@ public enum RecordBatchV2 {
     }
 
     /// Encodes `records` (at least one) as a batch starting at `baseOffset` and appends it to
-    /// `buffer`. Returns the batch's header. The caller checks size limits first.
+    /// `buffer`. Returns the batch's header. The caller checks size limits first; it may pass
+    /// `encodedSize(of: records)` if it has it, to save computing it again.
     @discardableResult
     public static func encode(
         _ records: [LogRecord],
         baseOffset: Int64,
         leaderEpoch: Int32,
+        encodedSize knownSize: Int? = nil,
         into buffer: inout ByteBuffer
     ) -> RecordBatchHeader {
         precondition(!records.isEmpty, "a batch holds at least one record")
@@ -125,7 +127,8 @@ public enum RecordBatchV2 {
         let baseTimestamp = records[0].timestamp
         var maxTimestamp = baseTimestamp
         for record in records where record.timestamp > maxTimestamp { maxTimestamp = record.timestamp }
-        let total = encodedSize(of: records)
+        let total = knownSize ?? encodedSize(of: records)
+        assert(total == encodedSize(of: records), "wrong encodedSize passed to encode")
         buffer.reserveCapacity(minimumWritableBytes: total)
         let header = RecordBatchHeader(
             baseOffset: baseOffset, batchLength: Int32(total - logOverheadBytes),
@@ -134,10 +137,18 @@ public enum RecordBatchV2 {
             maxTimestamp: maxTimestamp, producerId: -1, producerEpoch: -1, baseSequence: -1,
             recordCount: Int32(records.count))
         writeHeader(header, into: &buffer)
-        for (index, record) in records.enumerated() {
-            let body = recordBodySize(record, offsetDelta: index, baseTimestamp: baseTimestamp)
-            buffer.writeVarint(Int64(body))
-            writeRecordBody(record, offsetDelta: index, baseTimestamp: baseTimestamp, into: &buffer)
+        // The records go through one raw pointer: per-field ByteBuffer calls (bounds, capacity
+        // and exclusivity checks on each varint byte) cost more than the copying itself.
+        let recordsBytes = total - headerBytes
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: recordsBytes) { out in
+            var writer = RawWriter(out.baseAddress!)
+            for (index, record) in records.enumerated() {
+                let body = recordBodySize(record, offsetDelta: index, baseTimestamp: baseTimestamp)
+                writer.varint(Int64(body))
+                writeRecordBody(record, offsetDelta: index, baseTimestamp: baseTimestamp, into: &writer)
+            }
+            precondition(writer.written == recordsBytes, "encodedSize disagrees with the encoder")
+            return recordsBytes
         }
         assert(buffer.writerIndex - start == total, "encodedSize disagrees with the encoder")
         let crc = buffer.withUnsafeReadableBytes { bytes in
@@ -166,27 +177,65 @@ public enum RecordBatchV2 {
     }
 
     static func writeRecordBody(
-        _ record: LogRecord, offsetDelta: Int, baseTimestamp: Int64, into buffer: inout ByteBuffer
+        _ record: LogRecord, offsetDelta: Int, baseTimestamp: Int64, into writer: inout RawWriter
     ) {
-        buffer.writeInteger(UInt8(0))
-        buffer.writeVarint(record.timestamp &- baseTimestamp)
-        buffer.writeVarint(Int64(offsetDelta))
-        if var key = record.key {
-            buffer.writeVarint(Int64(key.readableBytes))
-            buffer.writeBuffer(&key)
+        writer.byte(0)
+        writer.varint(record.timestamp &- baseTimestamp)
+        writer.varint(Int64(offsetDelta))
+        if let key = record.key {
+            writer.varint(Int64(key.readableBytes))
+            writer.copy(key)
         } else {
-            buffer.writeVarint(-1)
+            writer.varint(-1)
         }
-        var value = record.value
-        buffer.writeVarint(Int64(value.readableBytes))
-        buffer.writeBuffer(&value)
-        buffer.writeVarint(Int64(record.headers.count))
+        writer.varint(Int64(record.value.readableBytes))
+        writer.copy(record.value)
+        writer.varint(Int64(record.headers.count))
         for header in record.headers {
-            buffer.writeVarint(Int64(header.name.utf8.count))
-            buffer.writeString(header.name)
-            var headerValue = header.value
-            buffer.writeVarint(Int64(headerValue.readableBytes))
-            buffer.writeBuffer(&headerValue)
+            var name = header.name
+            name.withUTF8 { utf8 in
+                writer.varint(Int64(utf8.count))
+                writer.copy(UnsafeRawBufferPointer(utf8))
+            }
+            writer.varint(Int64(header.value.readableBytes))
+            writer.copy(header.value)
         }
+    }
+}
+
+/// Writes bytes at a raw pointer; the caller reserved room for all of them.
+struct RawWriter {
+    private let base: UnsafeMutableRawPointer
+    private(set) var written = 0
+
+    init(_ base: UnsafeMutableRawPointer) {
+        self.base = base
+    }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        base.storeBytes(of: value, toByteOffset: written, as: UInt8.self)
+        written += 1
+    }
+
+    /// A zig-zag varint, as `ByteBuffer.writeVarint`.
+    @inline(__always)
+    mutating func varint(_ value: Int64) {
+        var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        while zigzag >= 0x80 {
+            byte(UInt8(truncatingIfNeeded: zigzag) | 0x80)
+            zigzag >>= 7
+        }
+        byte(UInt8(zigzag))
+    }
+
+    mutating func copy(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        (base + written).copyMemory(from: source, byteCount: bytes.count)
+        written += bytes.count
+    }
+
+    mutating func copy(_ buffer: ByteBuffer) {
+        buffer.withUnsafeReadableBytes { copy($0) }
     }
 }

@@ -34,7 +34,13 @@ final class Segment {
     private var offsetIndex: OffsetIndex?
     private var timeIndex: TimeIndex?
     private var lastIndexedPosition: Int64 = 0
-    private var scratch = ByteBuffer()
+    // Index entries added in memory but not yet written to the index files: they are written
+    // in groups (`LogLimits.indexEntriesUnwrittenMax`), so most appends make one `pwrite`, not
+    // three. The files only need to be complete when the segment stops being active, is cut or
+    // is closed cleanly; after a crash the active segment's indexes are rebuilt anyway.
+    private var unwrittenIndex = ByteBuffer()
+    private var unwrittenTimeIndex = ByteBuffer()
+    private var unwrittenEntries = 0
 
     static func fileName(_ baseOffset: Int64, _ suffix: String) -> String {
         let digits = String(baseOffset)
@@ -122,16 +128,32 @@ final class Segment {
     private func addIndexEntries(relativeOffset: UInt32, position: Int64) throws {
         let entry = OffsetIndexEntry(relativeOffset: relativeOffset, position: UInt32(position))
         let timeEntry = TimeIndexEntry(maxTimestampBefore: maxTimestamp, relativeOffset: relativeOffset)
-        // One scratch buffer for index writes, so appends do not allocate for index entries.
-        scratch.clear()
-        OffsetIndex.encode(entry, into: &scratch)
-        try indexFile?.write(scratch, at: Int64(offsetIndex!.entries.count * OffsetIndex.entryBytes))
-        scratch.clear()
-        TimeIndex.encode(timeEntry, into: &scratch)
-        try timeIndexFile?.write(scratch, at: Int64(timeIndex!.entries.count * TimeIndex.entryBytes))
+        // The buffers keep their memory once cleared, so appends do not allocate for entries.
+        OffsetIndex.encode(entry, into: &unwrittenIndex)
+        TimeIndex.encode(timeEntry, into: &unwrittenTimeIndex)
+        unwrittenEntries += 1
         offsetIndex!.append(entry)
         timeIndex!.append(timeEntry)
         lastIndexedPosition = position
+        if unwrittenEntries >= LogLimits.indexEntriesUnwrittenMax { try writeIndexEntries() }
+    }
+
+    /// Writes the index entries held in memory only to the index files.
+    func writeIndexEntries() throws {
+        guard unwrittenEntries > 0 else { return }
+        let first = offsetIndex!.entries.count - unwrittenEntries
+        try indexFile?.write(unwrittenIndex, at: Int64(first * OffsetIndex.entryBytes))
+        try timeIndexFile?.write(unwrittenTimeIndex, at: Int64(first * TimeIndex.entryBytes))
+        unwrittenIndex.clear()
+        unwrittenTimeIndex.clear()
+        unwrittenEntries = 0
+    }
+
+    /// Forgets index entries not yet written (their files are being rewritten or dropped).
+    private func discardUnwrittenIndexEntries() {
+        unwrittenIndex.clear()
+        unwrittenTimeIndex.clear()
+        unwrittenEntries = 0
     }
 
     // MARK: Indexes
@@ -166,12 +188,14 @@ final class Segment {
         let scan = try existingScan ?? self.scan(from: 0, expectedOffset: baseOffset, limit: size)
         offsetIndex = OffsetIndex()
         timeIndex = TimeIndex()
+        discardUnwrittenIndexEntries()
         lastIndexedPosition = 0
         maxTimestamp = .min
         let wasActive = indexFile != nil
         try openIndexFilesForAppend(truncate: true)
         defer {
             if !wasActive {
+                discardUnwrittenIndexEntries()  // Only left behind when a write failed.
                 indexFile = nil
                 timeIndexFile = nil
             }
@@ -182,6 +206,7 @@ final class Segment {
             }
             maxTimestamp = max(maxTimestamp, batch.maxTimestamp)
         }
+        try writeIndexEntries()
     }
 
     /// Byte position where a scan for `offset` starts (at or before the batch holding it).
@@ -253,6 +278,7 @@ final class Segment {
                 timeIndexFile = nil
             }
         }
+        try writeIndexEntries()  // The files are cut to the entries kept below.
         try openFile()
         try file!.truncate(to: position)
         let relative = UInt32(clamping: nextOffset - baseOffset)
@@ -289,20 +315,24 @@ final class Segment {
 
     /// fsyncs both index files (on roll and on close).
     func syncIndexes() throws {
+        try writeIndexEntries()
         try indexFile?.sync()
         try timeIndexFile?.sync()
     }
 
-    /// Forgets every file of the segment (see `closeFile`).
+    /// Forgets every file of the segment (see `closeFile`), and index entries not yet written
+    /// (`syncIndexes` writes them first on a clean close).
     func close() {
+        discardUnwrittenIndexEntries()
         closeFile()
         indexFile = nil
         timeIndexFile = nil
     }
 
-    /// Hands over the index files of a segment that stops being active, for the flusher to
-    /// `fsync`, and forgets them.
-    func takeIndexFiles() -> [any LogFile] {
+    /// Writes the index entries still in memory, then hands over the index files of a segment
+    /// that stops being active, for the flusher to `fsync`, and forgets them.
+    func takeIndexFiles() throws -> [any LogFile] {
+        try writeIndexEntries()
         defer {
             indexFile = nil
             timeIndexFile = nil
@@ -313,6 +343,7 @@ final class Segment {
     /// Drops the in-memory indexes of an inactive segment; they are reloaded on demand.
     func dropIndexes() {
         precondition(indexFile == nil, "only inactive segments drop their indexes")
+        precondition(unwrittenEntries == 0, "an inactive segment has written its index entries")
         offsetIndex = nil
         timeIndex = nil
     }
