@@ -87,7 +87,8 @@ extension Broker {
             for reference in references {
                 guard let runtime = state.queues[vhost]?[reference.queue] else { continue }
                 let channelPrefetch = switch settlement {
-                case .ack, .reject: runtime.settle(reference)
+                case .ack: runtime.settle(reference)
+                case .reject: runtime.reject(reference)
                 case .requeue: runtime.requeue(reference)
                 }
                 touched[reference.queue] = runtime

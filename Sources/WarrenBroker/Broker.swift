@@ -20,8 +20,10 @@ public final class Broker: Sendable {
 
     /// `definitions` keeps durable exchanges, queues and bindings; `start()` restores them.
     /// Without one, definitions last as long as the process.
+    /// `format` lets the broker read and rewrite message properties (dead-lettering); the
+    /// front door whose encoding the messages use supplies it.
     public init(configuration: BrokerConfiguration, loop: any EventLoop, logger: Logger,
-                definitions: (any DefinitionsStore)? = nil) {
+                definitions: (any DefinitionsStore)? = nil, format: any MessageFormat = OpaqueMessageFormat()) {
         self.configuration = configuration
         self.loop = loop
         self.logger = logger
@@ -37,7 +39,7 @@ public final class Broker: Sendable {
         // Built here, used only on `loop` from now on.
         self.state = NIOLoopBoundBox.makeBoxSendingValue(
             BrokerState(configuration: configuration, storage: storage,
-                        definitions: definitions, logger: logger), eventLoop: loop)
+                        definitions: definitions, format: format, logger: logger), eventLoop: loop)
     }
 
     /// Runs `body` on the broker's loop with its state.

@@ -64,7 +64,9 @@ extension BrokerState {
             }
             do {
                 try topologies[vhost]!.declareQueue(queue, serverNamed: true, connection: 0)
-                queues[vhost]![queue.name] = try storage.open(queue, vhost: vhost)
+                let runtime = try storage.open(queue, vhost: vhost)
+                runtime.host = self
+                queues[vhost]![queue.name] = runtime
             } catch {
                 _ = try? topologies[vhost]!.deleteQueue(queue.name)
                 logger.error("cannot restore queue", metadata: ["queue": "\(queue.name)", "error": "\(error)"])

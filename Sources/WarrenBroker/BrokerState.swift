@@ -9,6 +9,8 @@ final class BrokerState {
     let storage: QueueStorage
     let logger: Logger
     let definitions: any DefinitionsStore
+    /// Reads and rewrites message properties for dead-lettering.
+    let format: any MessageFormat
     /// The definitions write of the operation in progress (see `Broker.onLoopRecording`).
     var pendingWrite: EventLoopFuture<Void>?
     /// Checks streams for segments past their age limit (see `applyRetention`).
@@ -18,10 +20,12 @@ final class BrokerState {
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 
-    init(configuration: BrokerConfiguration, storage: QueueStorage, definitions: any DefinitionsStore, logger: Logger) {
+    init(configuration: BrokerConfiguration, storage: QueueStorage, definitions: any DefinitionsStore,
+         format: any MessageFormat, logger: Logger) {
         self.configuration = configuration
         self.storage = storage
         self.definitions = definitions
+        self.format = format
         self.logger = logger
         for vhost in configuration.virtualHosts {
             topologies[vhost] = Topology(vhost: vhost)
@@ -62,7 +66,9 @@ final class BrokerState {
         }
         if created {
             do {
-                queues[vhost]![definition.name] = try storage.open(definition, vhost: vhost)
+                let runtime = try storage.open(definition, vhost: vhost)
+                runtime.host = self
+                queues[vhost]![definition.name] = runtime
                 if definition.durable && definition.exclusiveOwner == nil {
                     record([.putQueue(vhost: vhost, definition)])
                 }
@@ -118,14 +124,24 @@ final class BrokerState {
 
     func publish(vhost: String, _ message: Message, routingKeys: [String], headers: ArgumentTable?) throws -> PublishOutcome {
         guard let topology = topologies[vhost] else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
+        var message = message
+        message.timestamp = nowMilliseconds
         if message.exchange.isEmpty && message.routingKey.hasPrefix(DirectReplyTo.prefix) {
             let delivered = deliverDirectReply(message)
             return PublishOutcome(queueCount: delivered ? 1 : 0, stored: storage.loop.makeSucceededVoidFuture())
         }
         let route = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers)
+        let stored = store(message, in: route.queues, vhost: vhost, headers: headers)
+        return PublishOutcome(queueCount: route.queues.count, stored: stored)
+    }
+
+    /// Appends `message` to each named queue and hands it out; the future completes when it is
+    /// durable wherever it must be (persistent, durable queue), and fails if storing failed.
+    func store(_ message: Message, in names: some Sequence<String>, vhost: String,
+               headers: ArgumentTable?) -> EventLoopFuture<Void> {
         let loop = storage.loop
         var waits: [EventLoopFuture<Void>] = []
-        for name in route.queues {
+        for name in names {
             guard let runtime = queues[vhost]?[name] else { continue }
             let partition: QueuePartition
             let offset: UInt64
@@ -146,10 +162,11 @@ final class BrokerState {
                 }
                 waits.append(promise.futureResult)
             }
-            try runtime.dispatch()
+            do { try runtime.dispatch() } catch {
+                logger.error("dispatch failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+            }
         }
-        let stored = waits.isEmpty ? loop.makeSucceededVoidFuture() : EventLoopFuture.andAllSucceed(waits, on: loop)
-        return PublishOutcome(queueCount: route.queues.count, stored: stored)
+        return waits.isEmpty ? loop.makeSucceededVoidFuture() : EventLoopFuture.andAllSucceed(waits, on: loop)
     }
 
     /// Deletes segments past retention in every queue (stream age and size limits; work-queue

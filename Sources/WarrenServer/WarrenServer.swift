@@ -29,7 +29,8 @@ public final class WarrenServer: Sendable {
         brokerConfiguration.virtualHosts = configuration.amqp.connection.virtualHosts
         let loop = group.next()
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
-        self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions)
+        self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,
+                             format: AMQPMessageFormat())
         self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger, broker: broker)
         self.services = ServiceGroup(configuration: .init(
             services: [.init(service: listener)], gracefulShutdownSignals: signals, logger: logger))

@@ -36,10 +36,20 @@ extension BrokerSession {
         }
         let (rawProperties, extraKeys) = Self.senderSelectedDistribution(content.header)
         let properties = content.header.properties
+        var expiration: Int64?
+        if let text = properties.expiration {
+            switch Self.parseExpiration(text) {
+            case .success(let milliseconds): expiration = milliseconds
+            case .failure(let reason):
+                fail(ProtocolError(.preconditionFailed, "invalid expiration '\(text)': \(reason.text)",
+                                   method: .basicPublish(content.publish)), channel: channel)
+                return context.eventLoop.makeFailedFuture(BrokerError(.preconditionFailed, "invalid expiration"))
+            }
+        }
+        // The broker stamps the acceptance time.
         let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
                               properties: rawProperties, body: content.body,
-                              persistent: properties.deliveryMode == 2,
-                              timestamp: Int64(NIODeadline.now().uptimeNanoseconds / 1_000_000))
+                              persistent: properties.deliveryMode == 2, timestamp: 0, expiration: expiration)
         let headers = properties.headers.map(ArgumentTable.init)
         let publish = content.publish
         let method = Method.basicPublish(publish)
@@ -67,6 +77,28 @@ extension BrokerSession {
         return stored.futureResult
     }
 
+    struct ExpirationError: Error { var text: String }
+
+    /// The `expiration` property as RabbitMQ reads it: an integer of milliseconds, at most
+    /// 2^32 - 1, with RabbitMQ's reasons for what it refuses.
+    static func parseExpiration(_ text: String) -> Result<Int64, ExpirationError> {
+        var rest = Substring(text)
+        var sign: Int64 = 1
+        if let first = rest.first, first == "-" || first == "+" {
+            sign = first == "-" ? -1 : 1
+            rest = rest.dropFirst()
+        }
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty else { return .failure(ExpirationError(text: "no_integer")) }
+        let leftover = rest.dropFirst(digits.count)
+        guard leftover.isEmpty else { return .failure(ExpirationError(text: "{leftover_string,\"\(leftover)\"}")) }
+        guard let magnitude = Int64(digits) else { return .failure(ExpirationError(text: "{value_too_large,\(digits)}")) }
+        let value = sign * magnitude
+        if value < 0 { return .failure(ExpirationError(text: "{value_negative,\(value)}")) }
+        if value > 4_294_967_295 { return .failure(ExpirationError(text: "{value_too_large,\(value)}")) }
+        return .success(value)
+    }
+
     /// RabbitMQ's sender-selected distribution: routing keys in the `CC` and `BCC` headers
     /// (arrays of strings) route the message too, and `BCC` is removed before it is stored.
     /// Returns the property bytes to store and the extra routing keys.
@@ -74,11 +106,7 @@ extension BrokerSession {
         guard let headers = header.properties.headers, headers["CC"] != nil || headers["BCC"] != nil else {
             return (header.rawProperties, [])
         }
-        func keys(_ value: FieldValue?) -> [String] {
-            if case .array(let values)? = value { return values.compactMap(\.string) }
-            return value?.string.map { [$0] } ?? []
-        }
-        let extra = keys(headers["CC"]) + keys(headers["BCC"])
+        let extra = AMQPMessageFormat.keys(headers["CC"]) + AMQPMessageFormat.keys(headers["BCC"])
         guard headers["BCC"] != nil else { return (header.rawProperties, extra) }
         var properties = header.properties
         properties.headers!["BCC"] = nil

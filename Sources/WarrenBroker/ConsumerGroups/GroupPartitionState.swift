@@ -68,6 +68,15 @@ public struct GroupPartitionState: Equatable, Sendable {
         return count
     }
 
+    /// Hands an in-flight offset to another holder (dead-lettering keeps it until its copy is
+    /// stored). False if not in flight.
+    @discardableResult
+    public mutating func reassign(_ offset: UInt64, to consumer: ConsumerID) -> Bool {
+        guard inFlight[offset] != nil else { return false }
+        inFlight[offset]!.consumer = consumer
+        return true
+    }
+
     /// Settles an in-flight offset (ack, or reject without requeue). False if not in flight.
     @discardableResult
     public mutating func settle(_ offset: UInt64) -> Bool {

@@ -13,15 +13,18 @@ public struct Message: Sendable, Equatable {
     public var persistent: Bool
     /// Milliseconds since the Unix epoch when the broker accepted it.
     public var timestamp: Int64
+    /// The per-message time to live in milliseconds (AMQP's `expiration`), if it has one.
+    public var expiration: Int64?
 
     public init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer,
-                persistent: Bool, timestamp: Int64) {
+                persistent: Bool, timestamp: Int64, expiration: Int64? = nil) {
         self.exchange = exchange
         self.routingKey = routingKey
         self.properties = properties
         self.body = body
         self.persistent = persistent
         self.timestamp = timestamp
+        self.expiration = expiration
     }
 }
 

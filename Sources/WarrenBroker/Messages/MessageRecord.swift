@@ -2,7 +2,8 @@
 //
 // Record layout (Kafka RecordBatch v2 record): key = routing key (UTF-8), value = body,
 // headers: "x" = exchange name (UTF-8), "p" = encoded content properties, "d" = [1] when
-// persistent. Timestamp = acceptance time. One-letter names keep per-record overhead small.
+// persistent, "e" = per-message TTL in milliseconds (8 bytes, big-endian) when it has one.
+// Timestamp = acceptance time. One-letter names keep per-record overhead small.
 import NIOCore
 import WarrenLog
 
@@ -14,6 +15,11 @@ extension Message {
             LogRecord.Header(name: "p", value: properties),
         ]
         if persistent { headers.append(LogRecord.Header(name: "d", value: ByteBuffer(bytes: [1]))) }
+        if let expiration {
+            var value = ByteBuffer()
+            value.writeInteger(expiration)
+            headers.append(LogRecord.Header(name: "e", value: value))
+        }
         return LogRecord(key: ByteBuffer(string: routingKey), value: body, headers: headers, timestamp: timestamp)
     }
 
@@ -22,15 +28,18 @@ extension Message {
         var exchange = ""
         var properties = ByteBuffer()
         var persistent = false
+        var expiration: Int64?
         for header in record.headers {
             switch header.name {
             case "x": exchange = String(buffer: header.value)
             case "p": properties = header.value
             case "d": persistent = true
+            case "e": expiration = header.value.getInteger(at: header.value.readerIndex, as: Int64.self)
             default: continue
             }
         }
         self.init(exchange: exchange, routingKey: record.key.map { String(buffer: $0) } ?? "",
-                  properties: properties, body: record.value, persistent: persistent, timestamp: record.timestamp)
+                  properties: properties, body: record.value, persistent: persistent, timestamp: record.timestamp,
+                  expiration: expiration)
     }
 }

@@ -6,7 +6,9 @@ extension QueueRuntime {
     /// Partitions take turns; within a partition, offsets go out in order.
     func dispatch() throws {
         var batches: [ObjectIdentifier: (any DeliverySink, [Delivery])] = [:]
+        let now = host?.nowMilliseconds ?? 0
         for group in groups.values where !group.members.isEmpty {
+            let expires = checksExpiry && group.name == Self.defaultGroup
             var moved = Set<Int>()
             var index = group.nextPartition % partitions.count
             var idle = 0
@@ -18,31 +20,33 @@ extension QueueRuntime {
                     continue
                 }
                 guard let id = group.nextMemberWithCredit() else { break }
-                let count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
                 let message = try partition.read(offset, queue: definition.name)
+                moved.insert(index)
+                if expires && isExpired(message, now: now) {
+                    group.partitions[index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
+                    discard(offset, of: partition, in: group, message: message, reason: .expired)
+                    continue
+                }
+                let count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
                 let member = group.members[id]!
                 group.delivered(to: id)
                 if member.noAck { settle(offset, partition: partition, in: group) }
                 let delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                         message: message, redelivered: count > 1, consumer: id)
                 batches[ObjectIdentifier(member.sink), default: (member.sink, [])].1.append(delivery)
-                moved.insert(index)
                 idle = 0
                 index = (index + 1) % partitions.count
             }
             group.nextPartition = index
-            if group.durable {
-                for index in moved {
-                    try partitions[index].journal?.record(
-                        .cursorMoved(group: group.name, offset: Int64(group.partitions[index].readCursor)))
-                }
-            }
+            for index in moved { recordCursor(of: group, in: partitions[index]) }
         }
         for (sink, deliveries) in batches.values { sink.deliver(deliveries) }
+        scheduleHeadExpiry()
     }
 
     /// `basic.get` from the default group: the next ready message, settled at once when `noAck`.
     func get(noAck: Bool, consumer: ConsumerID) throws -> Delivery? {
+        expireHeads()
         guard let group = groups[Self.defaultGroup] else { return nil }
         for step in 0..<partitions.count {
             let index = (group.nextPartition + step) % partitions.count
@@ -52,8 +56,7 @@ extension QueueRuntime {
             let count = group.partitions[index].deliver(offset, consumer: consumer, deliveryTag: 0)
             let message = try partition.read(offset, queue: definition.name)
             if noAck { settle(offset, partition: partition, in: group) }
-            try partition.journal?.record(
-                .cursorMoved(group: group.name, offset: Int64(group.partitions[index].readCursor)))
+            recordCursor(of: group, in: partition)
             return Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                             message: message, redelivered: count > 1, consumer: nil)
         }
@@ -69,7 +72,7 @@ extension QueueRuntime {
     }
 
     @discardableResult
-    private func settle(_ offset: UInt64, partition: QueuePartition, in group: ConsumerGroupRuntime) -> ChannelPrefetch? {
+    func settle(_ offset: UInt64, partition: QueuePartition, in group: ConsumerGroupRuntime) -> ChannelPrefetch? {
         let index = partition.index
         guard let delivery = group.partitions[index].inFlight[offset] else { return nil }
         let floor = group.partitions[index].ackFloor

@@ -7,7 +7,18 @@ import WarrenLog
 /// pace. Owned by one event loop: every method runs there.
 final class QueueRuntime {
     let definition: QueueDefinition
+    let vhost: String
+    /// The validated x-arguments (TTL, limits, dead-lettering, type).
+    let arguments: QueueArguments
     let partitions: [QueuePartition]
+    /// The broker around the queue: clock, dead-letter routing, timers. Set when it is opened.
+    weak var host: (any QueueHost)?
+    /// When the head-expiry timer fires next (ms), and the timer.
+    var expiryTimer: (at: Int64, task: Scheduled<Void>)?
+    /// Whether any message may carry its own TTL (then heads are checked without x-message-ttl).
+    var mayHoldExpiringMessages = false
+    /// The expiry of each partition's head as last read (offset, ms), so a head is read once.
+    var headExpiry: [Int: (offset: UInt64, at: Int64?)] = [:]
     var groups: [String: ConsumerGroupRuntime] = [:]
     /// The group each consumer belongs to.
     var groupOfConsumer: [ConsumerID: String] = [:]
@@ -15,10 +26,14 @@ final class QueueRuntime {
     /// The message header that picks a partition (else the routing key does).
     static let partitionKeyHeader = "x-partition-key"
 
-    init(definition: QueueDefinition, partitions: [QueuePartition]) throws {
+    init(definition: QueueDefinition, vhost: String, arguments: QueueArguments, partitions: [QueuePartition]) throws {
         precondition(!partitions.isEmpty)
         self.definition = definition
+        self.vhost = vhost
+        self.arguments = arguments
         self.partitions = partitions
+        // Messages stored before a restart may carry their own TTL.
+        mayHoldExpiringMessages = partitions.contains { $0.logEnd > $0.logStart }
         var restored: [String: [GroupPartitionState?]] = [:]
         for partition in partitions {
             for (name, saved) in partition.journal?.groups ?? [:] {
@@ -55,6 +70,7 @@ final class QueueRuntime {
         let partition = partitions[PartitionChoice.partition(key: key, count: partitions.count)]
         let segments = partition.log.segmentCount
         let offset = UInt64(try partition.log.append([message.logRecord]).lastOffset)
+        if message.expiration != nil { mayHoldExpiringMessages = true }
         if isStream && partition.log.segmentCount != segments { applyRetention(partition) }
         return (partition, offset)
     }
@@ -121,6 +137,8 @@ final class QueueRuntime {
     var allMembers: [ConsumerGroupRuntime.Member] { groups.values.flatMap { $0.members.values } }
 
     func close() {
+        expiryTimer?.task.cancel()
+        expiryTimer = nil
         for partition in partitions { partition.close() }
     }
 }

@@ -43,8 +43,8 @@ struct QueueStorage {
         configuration.segmentBytes = segmentBytes
         // Declarations were validated before; a stored one that no longer validates is a
         // classic queue of one partition rather than a queue that cannot open.
-        let arguments = try? QueueArguments(definition, vhost: vhost)
-        if let arguments, arguments.type == .stream {
+        let arguments = (try? QueueArguments(definition, vhost: vhost)) ?? QueueArguments()
+        if arguments.type == .stream {
             configuration.retention = RetentionPolicy(mode: .stream, maxBytes: arguments.maxLengthBytes,
                                                       maxAge: arguments.maxAge)
         } else {
@@ -52,7 +52,7 @@ struct QueueStorage {
         }
         var partitions: [QueuePartition] = []
         do {
-            for index in 0..<(arguments?.partitions ?? 1) {
+            for index in 0..<arguments.partitions {
                 let partitionDirectory = directory.appending("partitions").appending("\(index)")
                 let log = try PartitionLog.open(directory: partitionDirectory.appending("log"), configuration: configuration,
                                                 fileSystem: fileSystem, clock: clock, flusher: flusher)
@@ -65,7 +65,7 @@ struct QueueStorage {
                 }
                 partitions.append(QueuePartition(index: index, log: log, journal: journal))
             }
-            return try QueueRuntime(definition: definition, partitions: partitions)
+            return try QueueRuntime(definition: definition, vhost: vhost, arguments: arguments, partitions: partitions)
         } catch {
             for partition in partitions { partition.close() }
             throw error

@@ -1,0 +1,83 @@
+// AMQPMessageFormat.swift: dead-lettering on AMQP 0-9-1 properties: x-death as RabbitMQ
+// 3.13 writes it.
+import AMQPProtocol
+import NIOCore
+import WarrenBroker
+
+/// Reads CC keys, headers and earlier deaths from encoded basic properties, and writes the
+/// dead-lettered copy's properties:
+/// - `x-death`: one entry per (queue, reason), newest first; a repeated death increments the
+///   entry's `count` and moves it to the front. An entry is the table
+///   `count` (long), `reason`, `queue`, `time` (timestamp, seconds), `exchange`,
+///   `routing-keys` (array), and `original-expiration` when the message had a per-message TTL.
+/// - `x-first-death-{exchange,queue,reason}` once, `x-last-death-{exchange,queue,reason}` always;
+/// - the `expiration` property removed, so the copy does not expire again downstream.
+/// Other headers keep their values and types; header keys are written sorted, as RabbitMQ does
+/// when it rewrites them.
+public struct AMQPMessageFormat: MessageFormat {
+    public init() {}
+
+    public func deadLetterView(of properties: ByteBuffer) -> DeadLetterView {
+        var copy = properties
+        guard let decoded = try? BasicProperties.decode(from: &copy), let headers = decoded.headers else {
+            return DeadLetterView(headers: nil, ccKeys: [], deaths: [])
+        }
+        var deaths: [(queue: String, reason: String)] = []
+        if case .array(let entries)? = headers["x-death"] {
+            for case .table(let entry) in entries {
+                if let queue = entry["queue"]?.string, let reason = entry["reason"]?.string { deaths.append((queue, reason)) }
+            }
+        }
+        return DeadLetterView(headers: ArgumentTable(headers), ccKeys: Self.keys(headers["CC"]), deaths: deaths)
+    }
+
+    public func deadLettered(_ properties: ByteBuffer, _ death: DeathEvent) -> ByteBuffer {
+        var copy = properties
+        guard var decoded = try? BasicProperties.decode(from: &copy) else { return properties }
+        let originalExpiration = decoded.expiration
+        decoded.expiration = nil
+        var headers = decoded.headers ?? FieldTable()
+        var deaths: [FieldValue] = []
+        if case .array(let entries)? = headers["x-death"] { deaths = entries }
+        let existing = deaths.firstIndex { value in
+            guard case .table(let entry) = value else { return false }
+            return entry["queue"]?.string == death.queue && entry["reason"]?.string == death.reason.rawValue
+        }
+        var entry: FieldTable
+        if let existing, case .table(let previous) = deaths.remove(at: existing) {
+            entry = previous
+            entry["count"] = .int64((previous["count"]?.integer ?? 0) + 1)
+        } else {
+            entry = FieldTable()
+            entry.entries = [
+                .init(key: "count", value: .int64(1)),
+                .init(key: "reason", value: .longString(Array(death.reason.rawValue.utf8))),
+                .init(key: "queue", value: .longString(Array(death.queue.utf8))),
+                .init(key: "time", value: .timestamp(UInt64(max(0, death.time)))),
+                .init(key: "exchange", value: .longString(Array(death.exchange.utf8))),
+                .init(key: "routing-keys", value: .array(death.routingKeys.map { .longString(Array($0.utf8)) })),
+            ]
+            if let originalExpiration {
+                entry.entries.append(.init(key: "original-expiration", value: .longString(Array(originalExpiration.utf8))))
+            }
+        }
+        deaths.insert(.table(entry), at: 0)
+        headers["x-death"] = .array(deaths)
+        let fields = [("exchange", death.exchange), ("queue", death.queue), ("reason", death.reason.rawValue)]
+        if headers["x-first-death-reason"] == nil {
+            for (name, value) in fields { headers["x-first-death-\(name)"] = .longString(Array(value.utf8)) }
+        }
+        for (name, value) in fields { headers["x-last-death-\(name)"] = .longString(Array(value.utf8)) }
+        headers.entries.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        decoded.headers = headers
+        var encoded = ByteBuffer()
+        decoded.encode(into: &encoded)
+        return encoded
+    }
+
+    /// Routing keys in a `CC` header: an array of strings, or one string.
+    static func keys(_ value: FieldValue?) -> [String] {
+        if case .array(let values)? = value { return values.compactMap(\.string) }
+        return value?.string.map { [$0] } ?? []
+    }
+}
