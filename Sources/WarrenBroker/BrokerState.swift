@@ -143,6 +143,13 @@ final class BrokerState {
         var waits: [EventLoopFuture<Void>] = []
         for name in names {
             guard let runtime = queues[vhost]?[name] else { continue }
+            if runtime.hasLengthLimit && runtime.arguments.overflow != .dropHead
+                && runtime.wouldOverflow(adding: message.body.readableBytes) {
+                // reject-publish: the publisher hears basic.nack; -dlx also dead-letters it.
+                if runtime.arguments.overflow == .rejectPublishDLX { _ = deadLetter(message, from: runtime, reason: .maxlen) }
+                waits.append(loop.makeFailedFuture(BrokerError(.resourceError, "queue '\(name)' is full")))
+                continue
+            }
             let partition: QueuePartition
             let offset: UInt64
             do {
@@ -165,6 +172,7 @@ final class BrokerState {
             do { try runtime.dispatch() } catch {
                 logger.error("dispatch failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
+            if runtime.arguments.overflow == .dropHead { runtime.dropHeadsOverLimit() }
         }
         return waits.isEmpty ? loop.makeSucceededVoidFuture() : EventLoopFuture.andAllSucceed(waits, on: loop)
     }

@@ -22,6 +22,7 @@ extension QueueRuntime {
                 guard let id = group.nextMemberWithCredit() else { break }
                 let message = try partition.read(offset, queue: definition.name)
                 moved.insert(index)
+                if group.name == Self.defaultGroup { leftReady(message) }
                 if expires && isExpired(message, now: now) {
                     group.partitions[index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
                     discard(offset, of: partition, in: group, message: message, reason: .expired)
@@ -55,6 +56,7 @@ extension QueueRuntime {
             group.nextPartition = (index + 1) % partitions.count
             let count = group.partitions[index].deliver(offset, consumer: consumer, deliveryTag: 0)
             let message = try partition.read(offset, queue: definition.name)
+            leftReady(message)
             if noAck { settle(offset, partition: partition, in: group) }
             recordCursor(of: group, in: partition)
             return Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
@@ -99,6 +101,10 @@ extension QueueRuntime {
         guard let group = groups[reference.group], partitions.indices.contains(reference.partition),
               let delivery = group.partitions[reference.partition].inFlight[reference.offset] else { return nil }
         group.partitions[reference.partition].release(reference.offset)
+        if group.name == Self.defaultGroup && arguments.maxLengthBytes != nil,
+           let message = try? partitions[reference.partition].read(reference.offset, queue: definition.name) {
+            becameReady(message)
+        }
         return group.settled(by: delivery.consumer)
     }
 
@@ -122,6 +128,7 @@ extension QueueRuntime {
             partition.log.setFloor(group.name, to: Int64(group.partitions[index].ackFloor))
             applyRetention(partition)
         }
+        readyBytes = 0
         return purged
     }
 

@@ -34,7 +34,9 @@ extension QueueRuntime {
             guard let self, self.groups[group.name] === group else { return }
             switch result {
             case .success: self.settle(offset, partition: partition, in: group)
-            case .failure: group.partitions[partition.index].release(offset)
+            case .failure:
+                group.partitions[partition.index].release(offset)
+                if group.name == Self.defaultGroup { self.becameReady(message) }
             }
             try? self.dispatch()
         }
@@ -64,6 +66,7 @@ extension QueueRuntime {
             while let offset = group.partitions[partition.index].nextOffset(logEnd: partition.logEnd),
                   let message = try? partition.read(offset, queue: definition.name), isExpired(message, now: now) {
                 group.partitions[partition.index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
+                leftReady(message)
                 discard(offset, of: partition, in: group, message: message, reason: .expired)
                 moved = true
             }

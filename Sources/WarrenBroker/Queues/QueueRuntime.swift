@@ -19,6 +19,8 @@ final class QueueRuntime {
     var mayHoldExpiringMessages = false
     /// The expiry of each partition's head as last read (offset, ms), so a head is read once.
     var headExpiry: [Int: (offset: UInt64, at: Int64?)] = [:]
+    /// Body bytes of the default group's ready messages (kept under `x-max-length-bytes`).
+    var readyBytes: Int64 = 0
     var groups: [String: ConsumerGroupRuntime] = [:]
     /// The group each consumer belongs to.
     var groupOfConsumer: [ConsumerID: String] = [:]
@@ -51,6 +53,7 @@ final class QueueRuntime {
             _ = try createGroup(Self.defaultGroup, durable: true, start: .first)
         }
         updateFloors()
+        countReadyBytes()
     }
 
     var isStream: Bool { definition.arguments["x-queue-type"]?.string == "stream" }
@@ -71,6 +74,7 @@ final class QueueRuntime {
         let segments = partition.log.segmentCount
         let offset = UInt64(try partition.log.append([message.logRecord]).lastOffset)
         if message.expiration != nil { mayHoldExpiringMessages = true }
+        becameReady(message)
         if isStream && partition.log.segmentCount != segments { applyRetention(partition) }
         return (partition, offset)
     }
