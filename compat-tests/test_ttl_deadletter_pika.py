@@ -209,3 +209,42 @@ def test_invalid_expiration_is_406(channel, expiration, reason):
     with pytest.raises(pika.exceptions.ChannelClosedByBroker) as closed:
         channel.basic_publish("", queue, b"x", pika.BasicProperties(expiration=expiration))
     assert closed.value.reply_text == f"PRECONDITION_FAILED - invalid expiration '{expiration}': {reason}"
+
+
+def wait_until_gone(channel, queue, timeout=TIMEOUT):
+    """Publishes mandatory messages routed only to `queue` until one comes back unroutable
+    (bounded): publishing does not count as using a queue, a passive declare would."""
+    exchange = name("probe")
+    channel.exchange_declare(exchange, "fanout")
+    channel.queue_bind(queue, exchange)
+    start = time.monotonic()
+    try:
+        while time.monotonic() - start < timeout:
+            try:
+                channel.basic_publish(exchange, "", b"probe", mandatory=True)
+            except pika.exceptions.UnroutableError:
+                return time.monotonic() - start
+            channel.connection.process_data_events(time_limit=0.05)
+    finally:
+        channel.exchange_delete(exchange)
+    raise AssertionError(f"{queue} still there after {timeout} s")
+
+
+def test_x_expires_deletes_an_unused_queue(connection):
+    queue = name("expiring")
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.queue_declare(queue, arguments={"x-expires": 300})
+    assert wait_until_gone(channel, queue) < TIMEOUT
+
+
+def test_x_expires_waits_while_a_consumer_is_attached(connection):
+    queue = name("kept")
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.queue_declare(queue, arguments={"x-expires": 200})
+    tag = channel.basic_consume(queue, lambda *args: None)
+    connection.process_data_events(time_limit=0.5)
+    assert channel.queue_declare(queue, passive=True).method.consumer_count == 1
+    channel.basic_cancel(tag)
+    assert wait_until_gone(channel, queue) < TIMEOUT

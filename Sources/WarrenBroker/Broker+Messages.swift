@@ -74,6 +74,7 @@ extension Broker {
             if runtime.isStream {
                 throw BrokerError(.notImplemented, "basic.get not supported by stream queues queue '\(queue)' in vhost '\(vhost)'")
             }
+            runtime.markUsed()
             guard let delivery = try runtime.get(noAck: noAck, consumer: consumer) else { return nil }
             return (delivery, runtime.messageCount)
         }

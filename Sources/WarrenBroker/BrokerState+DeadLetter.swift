@@ -39,6 +39,12 @@ extension BrokerState: QueueHost {
         return store(copy, in: targets, vhost: queue.vhost, headers: view.headers)
     }
 
+    func queueUnused(_ queue: QueueRuntime) {
+        guard queues[queue.vhost]?[queue.definition.name] === queue else { return }
+        _ = try? deleteQueue(vhost: queue.vhost, queue.definition.name, ifUnused: false, ifEmpty: false,
+                             connection: queue.definition.exclusiveOwner ?? 0)
+    }
+
     /// RabbitMQ's cycle rule: dead-lettering into a queue the message already died in is a
     /// cycle, unless a client rejected it somewhere on the way (then it is a retry loop).
     static func isDeadLetterCycle(to target: String, deaths: [(queue: String, reason: String)]) -> Bool {

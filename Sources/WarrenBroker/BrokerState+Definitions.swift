@@ -67,6 +67,7 @@ extension BrokerState {
                 let runtime = try storage.open(queue, vhost: vhost)
                 runtime.host = self
                 queues[vhost]![queue.name] = runtime
+                runtime.markUsed()
             } catch {
                 _ = try? topologies[vhost]!.deleteQueue(queue.name)
                 logger.error("cannot restore queue", metadata: ["queue": "\(queue.name)", "error": "\(error)"])

@@ -79,6 +79,7 @@ final class BrokerState {
             }
         }
         let runtime = queues[vhost]![definition.name]!
+        runtime.markUsed()
         return QueueStatus(name: definition.name, messageCount: runtime.messageCount, consumerCount: runtime.consumerCount)
     }
 

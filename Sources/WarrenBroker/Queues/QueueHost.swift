@@ -12,6 +12,8 @@ protocol QueueHost: AnyObject {
     func deadLetter(_ message: Message, from queue: QueueRuntime, reason: DeathReason) -> EventLoopFuture<Void>
     /// The loop timers run on.
     var loop: any EventLoop { get }
+    /// The queue stayed unused for its `x-expires`: delete it.
+    func queueUnused(_ queue: QueueRuntime)
 }
 
 /// The holder of offsets being dead-lettered: no consumer has this id.

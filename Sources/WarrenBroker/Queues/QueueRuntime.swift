@@ -19,6 +19,8 @@ final class QueueRuntime {
     var mayHoldExpiringMessages = false
     /// The expiry of each partition's head as last read (offset, ms), so a head is read once.
     var headExpiry: [Int: (offset: UInt64, at: Int64?)] = [:]
+    /// Deletes the queue when it stays unused for `x-expires`.
+    var unusedTimer: Scheduled<Void>?
     /// Body bytes of the default group's ready messages (kept under `x-max-length-bytes`).
     var readyBytes: Int64 = 0
     var groups: [String: ConsumerGroupRuntime] = [:]
@@ -123,6 +125,8 @@ final class QueueRuntime {
         }
         group.add(member)
         groupOfConsumer[member.id] = name
+        unusedTimer?.cancel()
+        unusedTimer = nil
         member.channelPrefetch?.queues.insert(definition.name)
     }
 
@@ -131,6 +135,7 @@ final class QueueRuntime {
     func removeConsumer(_ id: ConsumerID) {
         guard let name = groupOfConsumer.removeValue(forKey: id), let group = groups[name] else { return }
         group.remove(id)
+        if consumerCount == 0 { markUsed() }
         if !group.durable && group.members.isEmpty {
             groups[name] = nil
             for partition in partitions { partition.log.removeFloor(name) }
@@ -143,6 +148,8 @@ final class QueueRuntime {
     func close() {
         expiryTimer?.task.cancel()
         expiryTimer = nil
+        unusedTimer?.cancel()
+        unusedTimer = nil
         for partition in partitions { partition.close() }
     }
 }
