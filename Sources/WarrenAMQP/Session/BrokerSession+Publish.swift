@@ -49,7 +49,8 @@ extension BrokerSession {
         // The broker stamps the acceptance time.
         let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
                               properties: rawProperties, body: content.body,
-                              persistent: properties.deliveryMode == 2, timestamp: 0, expiration: expiration)
+                              persistent: properties.deliveryMode == 2, timestamp: 0, expiration: expiration,
+                              priority: properties.priority)
         let headers = properties.headers.map(ArgumentTable.init)
         let publish = content.publish
         let method = Method.basicPublish(publish)

@@ -15,9 +15,11 @@ public struct Message: Sendable, Equatable {
     public var timestamp: Int64
     /// The per-message time to live in milliseconds (AMQP's `expiration`), if it has one.
     public var expiration: Int64?
+    /// The message priority (AMQP's `priority`), for queues with `x-max-priority`.
+    public var priority: UInt8?
 
     public init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer,
-                persistent: Bool, timestamp: Int64, expiration: Int64? = nil) {
+                persistent: Bool, timestamp: Int64, expiration: Int64? = nil, priority: UInt8? = nil) {
         self.exchange = exchange
         self.routingKey = routingKey
         self.properties = properties
@@ -25,6 +27,7 @@ public struct Message: Sendable, Equatable {
         self.persistent = persistent
         self.timestamp = timestamp
         self.expiration = expiration
+        self.priority = priority
     }
 }
 

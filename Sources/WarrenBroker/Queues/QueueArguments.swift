@@ -30,6 +30,9 @@ struct QueueArguments: Equatable {
     var messageTTL: Int64?
     /// `x-expires` in milliseconds: an unused queue is deleted after this long.
     var expires: Int64?
+    /// `x-max-priority`: the queue keeps one lane (partition log) per priority 0...max and
+    /// hands out the highest lane first.
+    var maxPriority: Int?
     /// `x-dead-letter-exchange` ("" is the default exchange) and `x-dead-letter-routing-key`.
     var deadLetterExchange: String?
     var deadLetterRoutingKey: String?
@@ -84,6 +87,11 @@ struct QueueArguments: Equatable {
             }
             if priority < 0 { throw invalid("x-max-priority", "{value_negative,\(priority)}") }
             if priority > 255 { throw invalid("x-max-priority", "{max_value_exceeded,\(priority)}") }
+            if arguments["x-partitions"] != nil {
+                throw invalid("x-max-priority", "cannot be combined with x-partitions")
+            }
+            maxPriority = Int(priority)
+            partitions = Int(priority) + 1
         }
         if let value = arguments["x-overflow"] {
             guard case .bytes = value else { throw invalid("x-overflow", "{unacceptable_type,\(value.rabbitTypeName)}") }

@@ -13,6 +13,11 @@ extension QueueRuntime {
             var index = group.nextPartition % partitions.count
             var idle = 0
             while idle < partitions.count {
+                if arguments.maxPriority != nil {
+                    // Priority lanes: always the highest lane with a ready message.
+                    guard let lane = highestReadyLane(of: group) else { break }
+                    index = lane
+                }
                 let partition = partitions[index]
                 guard let offset = group.partitions[index].nextOffset(logEnd: partition.logEnd) else {
                     idle += 1
@@ -50,7 +55,9 @@ extension QueueRuntime {
         expireHeads()
         guard let group = groups[Self.defaultGroup] else { return nil }
         for step in 0..<partitions.count {
-            let index = (group.nextPartition + step) % partitions.count
+            let index = arguments.maxPriority != nil
+                ? partitions.count - 1 - step
+                : (group.nextPartition + step) % partitions.count
             let partition = partitions[index]
             guard let offset = group.partitions[index].nextOffset(logEnd: partition.logEnd) else { continue }
             group.nextPartition = (index + 1) % partitions.count
@@ -130,6 +137,11 @@ extension QueueRuntime {
         }
         readyBytes = 0
         return purged
+    }
+
+    /// The highest priority lane where `group` has a ready message.
+    func highestReadyLane(of group: ConsumerGroupRuntime) -> Int? {
+        partitions.reversed().first { group.partitions[$0.index].nextOffset(logEnd: $0.logEnd) != nil }?.index
     }
 
     /// Registers every group's ack floors with the logs, so retention keeps what a group needs.

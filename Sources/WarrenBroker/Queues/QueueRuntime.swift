@@ -70,9 +70,14 @@ final class QueueRuntime {
     /// Appends a message to the partition its key picks; returns the partition and offset.
     /// A stream checks its size limit when a segment fills.
     func append(_ message: Message, partitionKey: ArgumentValue?) throws -> (partition: QueuePartition, offset: UInt64) {
-        let key: [UInt8]
-        if case .bytes(let bytes)? = partitionKey { key = bytes } else { key = Array(message.routingKey.utf8) }
-        let partition = partitions[PartitionChoice.partition(key: key, count: partitions.count)]
+        let partition: QueuePartition
+        if let maxPriority = arguments.maxPriority {
+            partition = partitions[min(Int(message.priority ?? 0), maxPriority)]
+        } else {
+            let key: [UInt8]
+            if case .bytes(let bytes)? = partitionKey { key = bytes } else { key = Array(message.routingKey.utf8) }
+            partition = partitions[PartitionChoice.partition(key: key, count: partitions.count)]
+        }
         let segments = partition.log.segmentCount
         let offset = UInt64(try partition.log.append([message.logRecord]).lastOffset)
         if message.expiration != nil { mayHoldExpiringMessages = true }
