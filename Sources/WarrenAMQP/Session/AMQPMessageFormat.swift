@@ -75,6 +75,19 @@ public struct AMQPMessageFormat: MessageFormat {
         return encoded
     }
 
+    /// Properties with RabbitMQ's `x-delivery-count` header (earlier deliveries of the
+    /// message), as quorum queues add it.
+    static func withDeliveryCount(_ properties: ByteBuffer, _ count: UInt32) -> ByteBuffer {
+        var copy = properties
+        guard var decoded = try? BasicProperties.decode(from: &copy) else { return properties }
+        var headers = decoded.headers ?? FieldTable()
+        headers["x-delivery-count"] = .int64(Int64(count))
+        decoded.headers = headers
+        var encoded = ByteBuffer()
+        decoded.encode(into: &encoded)
+        return encoded
+    }
+
     /// Routing keys in a `CC` header: an array of strings, or one string.
     static func keys(_ value: FieldValue?) -> [String] {
         if case .array(let values)? = value { return values.compactMap(\.string) }

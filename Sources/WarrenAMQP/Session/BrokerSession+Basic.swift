@@ -132,7 +132,10 @@ extension BrokerSession {
             if !m.noAck {
                 self.channels[channel]!.unacked.append(.init(tag: tag, reference: delivery.reference))
             }
-            let message = delivery.message
+            var message = delivery.message
+            if let previous = delivery.previousDeliveries {
+                message.properties = AMQPMessageFormat.withDeliveryCount(message.properties, previous)
+            }
             let getOk = Method.basicGetOk(.init(deliveryTag: tag, redelivered: delivery.redelivered,
                                                 exchange: message.exchange, routingKey: message.routingKey,
                                                 messageCount: UInt32(clamping: remaining)))
@@ -175,7 +178,11 @@ extension BrokerSession {
                                                     redelivered: delivery.redelivered,
                                                     exchange: delivery.message.exchange,
                                                     routingKey: delivery.message.routingKey))
-            handler.writeContent(channel: channel, method: deliver, message: delivery.message)
+            var message = delivery.message
+            if let previous = delivery.previousDeliveries {
+                message.properties = AMQPMessageFormat.withDeliveryCount(message.properties, previous)
+            }
+            handler.writeContent(channel: channel, method: deliver, message: message)
         }
         handler.flushIfIdle(context: context)
     }

@@ -42,6 +42,9 @@ public struct Delivery: Sendable {
     public var message: Message
     public var redelivered: Bool
     public var consumer: ConsumerID?
+    /// Deliveries of this message before this one, when the queue reports it (quorum queues
+    /// add RabbitMQ's `x-delivery-count` header); nil otherwise.
+    public var previousDeliveries: UInt32? = nil
 }
 
 extension Delivery {

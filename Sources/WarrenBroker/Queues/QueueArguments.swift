@@ -30,6 +30,8 @@ struct QueueArguments: Equatable {
     var messageTTL: Int64?
     /// `x-expires` in milliseconds: an unused queue is deleted after this long.
     var expires: Int64?
+    /// `x-delivery-limit` (quorum queues): a message returned more often is dead-lettered.
+    var deliveryLimit: Int64?
     /// `x-max-priority`: the queue keeps one lane (partition log) per priority 0...max and
     /// hands out the highest lane first.
     var maxPriority: Int?
@@ -106,6 +108,12 @@ struct QueueArguments: Equatable {
             throw invalid("x-dead-letter-routing-key", "routing_key_but_no_dlx_defined")
         }
 
+        if arguments["x-delivery-limit"] != nil {
+            guard type == .quorum else {
+                throw BrokerError(.preconditionFailed, "invalid arg 'x-delivery-limit' for \(queue) of queue type rabbit_\(type.rawValue)_queue")
+            }
+            deliveryLimit = try integer("x-delivery-limit")
+        }
         guard type != .classic else { return }
         // Replicated types live as long as their definition: no transient, exclusive or
         // auto-delete variants.

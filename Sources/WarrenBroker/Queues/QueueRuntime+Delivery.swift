@@ -37,8 +37,9 @@ extension QueueRuntime {
                 let member = group.members[id]!
                 group.delivered(to: id)
                 if member.noAck { settle(offset, partition: partition, in: group) }
-                let delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
+                var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                         message: message, redelivered: count > 1, consumer: id)
+                if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
                 batches[ObjectIdentifier(member.sink), default: (member.sink, [])].1.append(delivery)
                 idle = 0
                 index = (index + 1) % partitions.count
@@ -66,8 +67,10 @@ extension QueueRuntime {
             leftReady(message)
             if noAck { settle(offset, partition: partition, in: group) }
             recordCursor(of: group, in: partition)
-            return Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
-                            message: message, redelivered: count > 1, consumer: nil)
+            var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
+                                    message: message, redelivered: count > 1, consumer: nil)
+            if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
+            return delivery
         }
         return nil
     }
@@ -107,6 +110,14 @@ extension QueueRuntime {
     func requeue(_ reference: DeliveryReference) -> ChannelPrefetch? {
         guard let group = groups[reference.group], partitions.indices.contains(reference.partition),
               let delivery = group.partitions[reference.partition].inFlight[reference.offset] else { return nil }
+        if let limit = arguments.deliveryLimit, Int64(delivery.deliveryCount) > limit,
+           let message = try? partitions[reference.partition].read(reference.offset, queue: definition.name) {
+            // Returned more often than x-delivery-limit allows: dead-lettered, not redelivered.
+            let channelPrefetch = group.settled(by: delivery.consumer)
+            discard(reference.offset, of: partitions[reference.partition], in: group, message: message,
+                    reason: .deliveryLimit)
+            return channelPrefetch
+        }
         group.partitions[reference.partition].release(reference.offset)
         if group.name == Self.defaultGroup && arguments.maxLengthBytes != nil,
            let message = try? partitions[reference.partition].read(reference.offset, queue: definition.name) {
