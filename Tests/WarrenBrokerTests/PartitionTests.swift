@@ -96,3 +96,29 @@ enum FileManagerCheck {
         return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
 }
+
+/// Single active consumer on a partitioned queue pins each partition to one member.
+@Suite struct PinnedPartitionTests {
+    @Test func eachPartitionHasOneReaderAndTheNextTakesOver() throws {
+        let broker = BrokerTests.makeBroker()
+        let definition = QueueDefinition(name: "orders", durable: true,
+                                         arguments: ["x-partitions": .int(2), "x-single-active-consumer": .bool(true)])
+        _ = try broker.declareQueue(vhost: "/", definition, passive: false, connection: 1).wait()
+        let first = BrokerTests.CollectingSink(loop: broker.loop)
+        let second = BrokerTests.CollectingSink(loop: broker.loop)
+        try broker.consume(vhost: "/", queue: "orders", consumer: 1, noAck: true, exclusive: false, prefetch: 0,
+                           sink: first, connection: 1).wait()
+        try broker.consume(vhost: "/", queue: "orders", consumer: 2, noAck: true, exclusive: false, prefetch: 0,
+                           sink: second, connection: 1).wait()
+        for index in 0..<20 { try PartitionTests.publish(broker, key: "k\(index)", body: "\(index)") }
+        let a = try first.snapshot(broker)
+        let b = try second.snapshot(broker)
+        #expect(a.count + b.count == 20)
+        #expect(Set(a.map(\.partition)) == [0] && Set(b.map(\.partition)) == [1])
+        // The first reader leaves: the second now reads both partitions.
+        try broker.cancel(vhost: "/", queue: "orders", consumer: 1).wait()
+        for index in 20..<30 { try PartitionTests.publish(broker, key: "k\(index)", body: "\(index)") }
+        #expect(Set(try second.snapshot(broker).dropFirst(b.count).map(\.partition)) == [0, 1])
+        try broker.shutdown().wait()
+    }
+}

@@ -33,6 +33,11 @@ final class ConsumerGroupRuntime {
     var departed: [ConsumerID: Member] = [:]
     /// Round-robin order of members.
     var order: Deque<ConsumerID> = []
+    /// Members in the order they joined (single-active-consumer hand-over follows it).
+    var registration: [ConsumerID] = []
+    /// Single active consumer: each partition is pinned to one member (partition p to the
+    /// p-th member, wrapping), so one queue partition has one reader at a time, in order.
+    var singleActive = false
 
     init(name: String, durable: Bool, partitions: [GroupPartitionState]) {
         self.name = name
@@ -43,6 +48,12 @@ final class ConsumerGroupRuntime {
     func add(_ member: Member) {
         members[member.id] = member
         order.append(member.id)
+        registration.append(member.id)
+    }
+
+    /// The member partition `index` is pinned to under single active consumer.
+    func pinnedMember(forPartition index: Int) -> ConsumerID? {
+        registration.isEmpty ? nil : registration[index % registration.count]
     }
 
     /// Removes a member. Its unacknowledged deliveries stay in flight, still ackable, as after
@@ -50,6 +61,7 @@ final class ConsumerGroupRuntime {
     func remove(_ id: ConsumerID) {
         guard let member = members.removeValue(forKey: id) else { return }
         order.removeAll { $0 == id }
+        registration.removeAll { $0 == id }
         if member.unacked > 0 { departed[id] = member }
     }
 

@@ -30,6 +30,9 @@ struct QueueArguments: Equatable {
     var messageTTL: Int64?
     /// `x-expires` in milliseconds: an unused queue is deleted after this long.
     var expires: Int64?
+    /// `x-single-active-consumer`: one consumer per partition at a time, the next in line
+    /// taking over when it leaves.
+    var singleActiveConsumer = false
     /// `x-delivery-limit` (quorum queues): a message returned more often is dead-lettered.
     var deliveryLimit: Int64?
     /// `x-max-priority`: the queue keeps one lane (partition log) per priority 0...max and
@@ -108,6 +111,12 @@ struct QueueArguments: Equatable {
             throw invalid("x-dead-letter-routing-key", "routing_key_but_no_dlx_defined")
         }
 
+        if let value = arguments["x-single-active-consumer"] {
+            guard case .bool(let on) = value else {
+                throw invalid("x-single-active-consumer", "{unacceptable_type,\(value.rabbitTypeName)}")
+            }
+            singleActiveConsumer = on
+        }
         if arguments["x-delivery-limit"] != nil {
             guard type == .quorum else {
                 throw BrokerError(.preconditionFailed, "invalid arg 'x-delivery-limit' for \(queue) of queue type rabbit_\(type.rawValue)_queue")

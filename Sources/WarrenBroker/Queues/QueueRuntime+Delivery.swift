@@ -24,7 +24,19 @@ extension QueueRuntime {
                     index = (index + 1) % partitions.count
                     continue
                 }
-                guard let id = group.nextMemberWithCredit() else { break }
+                let id: ConsumerID
+                if group.singleActive {
+                    // This partition's one reader; when it has no credit the partition waits.
+                    guard let pinned = group.pinnedMember(forPartition: index), group.members[pinned]!.hasCredit else {
+                        idle += 1
+                        index = (index + 1) % partitions.count
+                        continue
+                    }
+                    id = pinned
+                } else {
+                    guard let any = group.nextMemberWithCredit() else { break }
+                    id = any
+                }
                 let message = try partition.read(offset, queue: definition.name)
                 moved.insert(index)
                 if group.name == Self.defaultGroup { leftReady(message) }

@@ -129,6 +129,7 @@ final class QueueRuntime {
             group = groups[name]!
         }
         group.add(member)
+        group.singleActive = arguments.singleActiveConsumer
         groupOfConsumer[member.id] = name
         unusedTimer?.cancel()
         unusedTimer = nil
