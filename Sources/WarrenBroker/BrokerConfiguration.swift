@@ -10,6 +10,9 @@ public struct BrokerConfiguration: Sendable {
     public var virtualHosts: Set<String> = ["/"]
     /// Largest message body accepted (RabbitMQ 3.10's `max_message_size` default, 128 MiB).
     public var messageSizeBytesMax = 128 * 1024 * 1024
+    /// How long a delivery may stay unacknowledged before its channel is closed (RabbitMQ's
+    /// `consumer_timeout`, 30 minutes); nil for no limit. Queues override it with `x-consumer-timeout`.
+    public var consumerTimeoutMilliseconds: Int64? = 30 * 60 * 1000
     /// Segment size of queue logs.
     public var segmentBytes = LogLimits.segmentBytesDefault
     /// How often streams are checked for segments past `x-max-age`.

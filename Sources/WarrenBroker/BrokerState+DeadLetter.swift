@@ -7,6 +7,7 @@ import WarrenLog
 extension BrokerState: QueueHost {
     var nowMilliseconds: Int64 { storage.clock.nowMilliseconds() }
     var loop: any EventLoop { storage.loop }
+    var defaultConsumerTimeout: Int64? { configuration.consumerTimeoutMilliseconds }
 
     /// Publishes a copy of `message` to the queue's dead-letter exchange, as RabbitMQ does:
     /// with the dead-letter routing key or the original routing keys (CC included), the death

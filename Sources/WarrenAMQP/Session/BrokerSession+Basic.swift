@@ -130,7 +130,7 @@ extension BrokerSession {
             }
             let tag = self.channels[channel]!.takeDeliveryTag()
             if !m.noAck {
-                self.channels[channel]!.unacked.append(.init(tag: tag, reference: delivery.reference))
+                self.trackUnacked(delivery, tag: tag, channel: channel)
             }
             var message = delivery.message
             if let previous = delivery.previousDeliveries {
@@ -172,7 +172,7 @@ extension BrokerSession {
         for delivery in deliveries {
             let tag = channels[channel]!.takeDeliveryTag()
             if !noAck {
-                channels[channel]!.unacked.append(.init(tag: tag, reference: delivery.reference))
+                trackUnacked(delivery, tag: tag, channel: channel)
             }
             let deliver = Method.basicDeliver(.init(consumerTag: consumerTag, deliveryTag: tag,
                                                     redelivered: delivery.redelivered,

@@ -14,6 +14,8 @@ final class BrokerSession {
     let context: ChannelHandlerContext
     var channels: [UInt16: ChannelSession] = [:]
     private var nextConsumerNumber: UInt64 = 0
+    /// The next consumer-timeout check (see BrokerSession+AckTimeout.swift).
+    var ackTimeoutCheck: (at: NIODeadline, task: Scheduled<Void>)?
 
     init(broker: Broker, connectionID: ConnectionID, vhost: String, handler: AMQPConnectionHandler,
          context: ChannelHandlerContext) {
@@ -73,6 +75,8 @@ final class BrokerSession {
 
     /// The connection closed: every channel closes, exclusive queues go.
     func connectionClosed() {
+        ackTimeoutCheck?.task.cancel()
+        ackTimeoutCheck = nil
         var consumers: [(queue: String, ConsumerID)] = []
         var references: [DeliveryReference] = []
         for state in channels.values {

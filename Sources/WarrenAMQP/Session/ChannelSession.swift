@@ -1,5 +1,6 @@
 // ChannelSession.swift: what one AMQP channel remembers between broker calls.
 import DequeModule
+import NIOCore
 import WarrenBroker
 
 /// Per-channel state of the broker session: delivery tags, consumers, prefetch, confirms.
@@ -16,6 +17,10 @@ struct ChannelSession {
     struct Unacked {
         var tag: UInt64
         var reference: DeliveryReference
+        /// When the consumer timeout runs out for it, and what happens then.
+        var deadline: NIODeadline? = nil
+        var timeout: Int64 = 0
+        var requeueOnTimeout = false
     }
 
     var nextDeliveryTag: UInt64 = 1

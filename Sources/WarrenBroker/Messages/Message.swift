@@ -45,6 +45,11 @@ public struct Delivery: Sendable {
     /// Deliveries of this message before this one, when the queue reports it (quorum queues
     /// add RabbitMQ's `x-delivery-count` header); nil otherwise.
     public var previousDeliveries: UInt32? = nil
+    /// How long the consumer may hold it unacknowledged (ms; `x-consumer-timeout` or the
+    /// broker's default), and whether it then returns to the queue instead of the channel
+    /// closing.
+    public var ackTimeout: Int64? = nil
+    public var ackTimeoutRequeues = false
 }
 
 extension Delivery {

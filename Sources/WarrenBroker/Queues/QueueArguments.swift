@@ -30,6 +30,12 @@ struct QueueArguments: Equatable {
     var messageTTL: Int64?
     /// `x-expires` in milliseconds: an unused queue is deleted after this long.
     var expires: Int64?
+    /// `x-requeue-delay` (Warren): a requeued message is held back this many milliseconds.
+    var requeueDelay: Int64?
+    /// `x-consumer-timeout` in milliseconds: an unacknowledged delivery older than this closes
+    /// its channel (406), or with `x-consumer-timeout-requeue` returns to the queue instead.
+    var consumerTimeout: Int64?
+    var consumerTimeoutRequeues = false
     /// `x-single-active-consumer`: one consumer per partition at a time, the next in line
     /// taking over when it leaves.
     var singleActiveConsumer = false
@@ -111,6 +117,14 @@ struct QueueArguments: Equatable {
             throw invalid("x-dead-letter-routing-key", "routing_key_but_no_dlx_defined")
         }
 
+        requeueDelay = try integer("x-requeue-delay")
+        consumerTimeout = try integer("x-consumer-timeout", positive: true)
+        if let value = arguments["x-consumer-timeout-requeue"] {
+            guard case .bool(let on) = value else {
+                throw invalid("x-consumer-timeout-requeue", "{unacceptable_type,\(value.rabbitTypeName)}")
+            }
+            consumerTimeoutRequeues = on
+        }
         if let value = arguments["x-single-active-consumer"] {
             guard case .bool(let on) = value else {
                 throw invalid("x-single-active-consumer", "{unacceptable_type,\(value.rabbitTypeName)}")

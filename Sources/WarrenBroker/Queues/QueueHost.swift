@@ -10,6 +10,8 @@ protocol QueueHost: AnyObject {
     /// copy is stored wherever it went (at once when it went nowhere), and fails when it could
     /// not be stored.
     func deadLetter(_ message: Message, from queue: QueueRuntime, reason: DeathReason) -> EventLoopFuture<Void>
+    /// The consumer timeout of queues that set none (ms), nil for none.
+    var defaultConsumerTimeout: Int64? { get }
     /// The loop timers run on.
     var loop: any EventLoop { get }
     /// The queue stayed unused for its `x-expires`: delete it.

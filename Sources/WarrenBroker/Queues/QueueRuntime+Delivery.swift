@@ -1,4 +1,5 @@
 // QueueRuntime+Delivery.swift: dispatch, get, settle, requeue and purge.
+import NIOCore
 import WarrenLog
 
 extension QueueRuntime {
@@ -52,6 +53,7 @@ extension QueueRuntime {
                 var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                         message: message, redelivered: count > 1, consumer: id)
                 if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
+                annotateAckTimeout(&delivery)
                 batches[ObjectIdentifier(member.sink), default: (member.sink, [])].1.append(delivery)
                 idle = 0
                 index = (index + 1) % partitions.count
@@ -82,6 +84,7 @@ extension QueueRuntime {
             var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                     message: message, redelivered: count > 1, consumer: nil)
             if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
+            annotateAckTimeout(&delivery)
             return delivery
         }
         return nil
@@ -130,12 +133,30 @@ extension QueueRuntime {
                     reason: .deliveryLimit)
             return channelPrefetch
         }
+        if let delay = arguments.requeueDelay, delay > 0, let host {
+            // x-requeue-delay: held (not ready, not counted) until the delay has passed.
+            let channelPrefetch = group.settled(by: delivery.consumer)
+            group.partitions[reference.partition].reassign(reference.offset, to: deadLetteringHolder)
+            host.loop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) { [weak self] () -> Void in
+                guard let self, self.groups[group.name] === group,
+                      group.partitions[reference.partition].inFlight[reference.offset]?.consumer == deadLetteringHolder
+                else { return }
+                self.release(reference, in: group)
+                try? self.dispatch()
+            }
+            return channelPrefetch
+        }
+        release(reference, in: group)
+        return group.settled(by: delivery.consumer)
+    }
+
+    /// Makes an in-flight delivery ready again, first in line.
+    private func release(_ reference: DeliveryReference, in group: ConsumerGroupRuntime) {
         group.partitions[reference.partition].release(reference.offset)
         if group.name == Self.defaultGroup && arguments.maxLengthBytes != nil,
            let message = try? partitions[reference.partition].read(reference.offset, queue: definition.name) {
             becameReady(message)
         }
-        return group.settled(by: delivery.consumer)
     }
 
     /// Drops every ready message of the default group; returns how many (queue.purge).
@@ -160,6 +181,11 @@ extension QueueRuntime {
         }
         readyBytes = 0
         return purged
+    }
+
+    func annotateAckTimeout(_ delivery: inout Delivery) {
+        delivery.ackTimeout = arguments.consumerTimeout ?? host?.defaultConsumerTimeout
+        delivery.ackTimeoutRequeues = arguments.consumerTimeoutRequeues
     }
 
     /// The highest priority lane where `group` has a ready message.
