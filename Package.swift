@@ -59,6 +59,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Broker-core benchmarks (no sockets), results in docs/benchmarks.md.
+        .executableTarget(
+            name: "warren-broker-bench",
+            dependencies: [
+                "WarrenBroker", "WarrenLog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Swift AMQP 0-9-1 client used by tests, `warren perf` and `warren ctl`.
         .target(
             name: "AMQPClient",

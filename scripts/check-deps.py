@@ -24,6 +24,8 @@ ALLOWED = {
                      "NIOCore", "NIOPosix", "Logging", "ServiceLifecycle", "UnixSignals"},
     "warren": {"WarrenServer", "AMQPClient", "AMQPProtocol", "WarrenLog", "ArgumentParser", "Logging", "NIOCore",
                "NIOPosix"},
+    "warren-broker-bench": {"WarrenBroker", "WarrenLog", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging",
+                            "ArgumentParser"},
     "warren-log-tool": {"WarrenLog", "ArgumentParser", "NIOCore", "SystemPackage", "Logging"},
     "WarrenTestSupport": {"AMQPProtocol", "WarrenAMQP", "WarrenBroker", "WarrenLog", "AMQPClient", "NIOCore",
                           "NIOEmbedded", "NIOPosix", "Logging"},
