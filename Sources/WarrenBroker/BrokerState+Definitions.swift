@@ -48,6 +48,16 @@ extension BrokerState {
     /// Rebuilds durable exchanges, queues (with their logs and groups) and bindings at start.
     /// An entry that cannot be restored is logged and skipped; the rest still come back.
     func restore(_ stored: StoredDefinitions) {
+        // Policies first: queues open with the arguments their policy gives them.
+        for (vhost, policy) in stored.policies {
+            guard policies[vhost] != nil else {
+                logger.warning("stored policy of an unknown vhost", metadata: ["vhost": "\(vhost)", "policy": "\(policy.name)"])
+                continue
+            }
+            do { policies[vhost]![policy.name] = try CompiledPolicy(policy) } catch {
+                logger.error("cannot restore policy", metadata: ["policy": "\(policy.name)", "error": "\(error)"])
+            }
+        }
         for (vhost, exchange) in stored.exchanges {
             guard topologies[vhost] != nil else {
                 logger.warning("stored exchange of an unknown vhost", metadata: ["vhost": "\(vhost)", "exchange": "\(exchange.name)"])
@@ -64,7 +74,7 @@ extension BrokerState {
             }
             do {
                 try topologies[vhost]!.declareQueue(queue, serverNamed: true, connection: 0)
-                let runtime = try storage.open(queue, vhost: vhost)
+                let runtime = try storage.open(queue, vhost: vhost, policy: policy(for: queue, vhost: vhost))
                 runtime.host = self
                 queues[vhost]![queue.name] = runtime
                 runtime.markUsed()

@@ -17,6 +17,8 @@ final class BrokerState {
     var retentionTask: RepeatedTask?
     var topologies: [String: Topology] = [:]
     var queues: [String: [String: QueueRuntime]] = [:]
+    /// Each vhost's policies by name, patterns compiled.
+    var policies: [String: [String: CompiledPolicy]] = [:]
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 
@@ -30,6 +32,7 @@ final class BrokerState {
         for vhost in configuration.virtualHosts {
             topologies[vhost] = Topology(vhost: vhost)
             queues[vhost] = [:]
+            policies[vhost] = [:]
         }
     }
 
@@ -66,7 +69,7 @@ final class BrokerState {
         }
         if created {
             do {
-                let runtime = try storage.open(definition, vhost: vhost)
+                let runtime = try storage.open(definition, vhost: vhost, policy: policy(for: definition, vhost: vhost))
                 runtime.host = self
                 queues[vhost]![definition.name] = runtime
                 if definition.durable && definition.exclusiveOwner == nil {

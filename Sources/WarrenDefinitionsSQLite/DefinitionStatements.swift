@@ -42,6 +42,15 @@ enum DefinitionStatements {
         case .putGroup(let vhost, let queue, let group):
             return [Statement(sql: "INSERT OR IGNORE INTO consumer_groups (vhost, queue, name) VALUES (?, ?, ?)",
                               binds: [.text(vhost), .text(queue), .text(group)])]
+        case .putPolicy(let vhost, let policy):
+            return [Statement(sql: """
+                INSERT INTO policies (vhost, name, pattern, apply_to, priority, definition) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (vhost, name) DO UPDATE SET pattern = excluded.pattern, apply_to = excluded.apply_to,
+                    priority = excluded.priority, definition = excluded.definition
+                """, binds: [.text(vhost), .text(policy.name), .text(policy.pattern), .text(policy.applyTo.rawValue),
+                             .integer(policy.priority), .text(try StoredTable.json(policy.definition))])]
+        case .deletePolicy(let vhost, let name):
+            return [Statement(sql: "DELETE FROM policies WHERE vhost = ? AND name = ?", binds: [.text(vhost), .text(name)])]
         case .putBinding(let vhost, let binding):
             return [Statement(sql: """
                 INSERT OR IGNORE INTO bindings (vhost, source, destination_kind, destination, routing_key, arguments)
@@ -73,6 +82,19 @@ enum DefinitionStatements {
         """
 
     static let selectGroups = "SELECT vhost, queue, name FROM consumer_groups ORDER BY seq"
+
+    static let selectPolicies = "SELECT vhost, name, pattern, apply_to, priority, definition FROM policies ORDER BY seq"
+
+    static func policy(_ row: SQLiteRow) throws -> (String, Policy) {
+        let target = try text(row, "apply_to")
+        guard let applyTo = PolicyTarget(rawValue: target) else {
+            throw DefinitionsStoreError("stored policy has unknown apply-to '\(target)'")
+        }
+        guard let priority = row.column("priority")?.integer else { throw DefinitionsStoreError("column priority missing") }
+        return (try text(row, "vhost"), Policy(
+            name: try text(row, "name"), pattern: try text(row, "pattern"), applyTo: applyTo, priority: priority,
+            definition: try StoredTable.table(json: try text(row, "definition"))))
+    }
 
     static func group(_ row: SQLiteRow) throws -> (vhost: String, queue: String, group: String) {
         (try text(row, "vhost"), try text(row, "queue"), try text(row, "name"))

@@ -47,5 +47,13 @@ enum DefinitionsSchema {
             vhost TEXT NOT NULL, queue TEXT NOT NULL, name TEXT NOT NULL,
             UNIQUE (vhost, queue, name))
         """,
+        // Added after version 1 shipped; CREATE IF NOT EXISTS brings older files up to date.
+        """
+        CREATE TABLE IF NOT EXISTS policies (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            vhost TEXT NOT NULL, name TEXT NOT NULL, pattern TEXT NOT NULL, apply_to TEXT NOT NULL,
+            priority INTEGER NOT NULL, definition TEXT NOT NULL,
+            UNIQUE (vhost, name))
+        """,
     ]
 }

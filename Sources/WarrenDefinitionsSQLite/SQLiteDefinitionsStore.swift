@@ -73,15 +73,17 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
                 connection.query(DefinitionStatements.selectExchanges).and(
                     connection.query(DefinitionStatements.selectQueues)).and(
                         connection.query(DefinitionStatements.selectBindings)).and(
-                            connection.query(DefinitionStatements.selectGroups))
+                            connection.query(DefinitionStatements.selectGroups)).and(
+                                connection.query(DefinitionStatements.selectPolicies))
             }
         }.flatMapThrowing { tables in
-            let (((exchanges, queues), bindings), groups) = tables
+            let ((((exchanges, queues), bindings), groups), policies) = tables
             var stored = StoredDefinitions()
             stored.exchanges = try exchanges.map(DefinitionStatements.exchange)
             stored.queues = try queues.map(DefinitionStatements.queue)
             stored.bindings = try bindings.map(DefinitionStatements.binding)
             stored.groups = try groups.map(DefinitionStatements.group)
+            stored.policies = try policies.map(DefinitionStatements.policy)
             return stored
         }
     }

@@ -339,7 +339,7 @@ struct BenchOpen: ParsableCommand {
         let records = (0..<64).map { LogRecord(value: value, timestamp: 1_700_000_000_000 + Int64($0)) }
         let batchBytes = RecordBatchV2.encodedSize(of: records)
         let tailPath = try lastSegmentFile()
-        let tailSize = try Int(FileManager.default.attributesOfItem(atPath: tailPath)[.size] as! NSNumber)
+        let tailSize = try (FileManager.default.attributesOfItem(atPath: tailPath)[.size] as! NSNumber).intValue
         for _ in 0..<max(0, (segmentBytes - tailSize) / batchBytes) { try log.append(records) }
         precondition(log.segmentCount == segments, "the tail segment rolled")
         guard case .success = log.waitUntilDurable(log.logEndOffset - 1, timeout: .seconds(60)) else {
@@ -349,7 +349,7 @@ struct BenchOpen: ParsableCommand {
         var torn = ByteBuffer()
         RecordBatchV2.encode(records, baseOffset: durableEnd, leaderEpoch: 0, into: &torn)
         let tornBytes = torn.readableBytes / 2
-        let crashedTailSize = try Int(FileManager.default.attributesOfItem(atPath: tailPath)[.size] as! NSNumber)
+        let crashedTailSize = try (FileManager.default.attributesOfItem(atPath: tailPath)[.size] as! NSNumber).intValue
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tailPath))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(torn.readableBytesView.prefix(tornBytes)))

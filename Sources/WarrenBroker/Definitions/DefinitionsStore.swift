@@ -13,6 +13,9 @@ public enum DefinitionChange: Sendable, Equatable {
     case deleteBinding(vhost: String, Binding)
     /// A named consumer group of a queue (its positions live in the queue's journals).
     case putGroup(vhost: String, queue: String, group: String)
+    /// A policy, created or replaced.
+    case putPolicy(vhost: String, Policy)
+    case deletePolicy(vhost: String, name: String)
 }
 
 /// Everything a store holds, as loaded at start.
@@ -21,6 +24,7 @@ public struct StoredDefinitions: Sendable, Equatable {
     public var queues: [(vhost: String, QueueDefinition)] = []
     public var bindings: [(vhost: String, Binding)] = []
     public var groups: [(vhost: String, queue: String, group: String)] = []
+    public var policies: [(vhost: String, Policy)] = []
 
     public init() {}
 
@@ -29,10 +33,11 @@ public struct StoredDefinitions: Sendable, Equatable {
             && lhs.queues.elementsEqual(rhs.queues) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.bindings.elementsEqual(rhs.bindings) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.groups.elementsEqual(rhs.groups) { $0 == $1 }
+            && lhs.policies.elementsEqual(rhs.policies) { $0.vhost == $1.vhost && $0.1 == $1.1 }
     }
 }
 
-/// Durable definitions storage: exchanges, queues, bindings and the names of consumer groups.
+/// Durable definitions storage: exchanges, queues, bindings, policies and the names of consumer groups.
 /// Only durable, non-exclusive entities reach it; the broker
 /// answers a declaration once the future of the change that records it has succeeded.
 /// Changes are applied in the order `apply` is called, each call atomically.

@@ -66,6 +66,14 @@ extension StoredDefinitions {
             bindings.removeAll { $0.vhost == vhost && $0.1 == binding }
         case .putGroup(let vhost, let queue, let group):
             if !groups.contains(where: { $0 == (vhost, queue, group) }) { groups.append((vhost, queue, group)) }
+        case .putPolicy(let vhost, let policy):
+            if let index = policies.firstIndex(where: { $0.vhost == vhost && $0.1.name == policy.name }) {
+                policies[index].1 = policy
+            } else {
+                policies.append((vhost, policy))
+            }
+        case .deletePolicy(let vhost, let name):
+            policies.removeAll { $0.vhost == vhost && $0.1.name == name }
         }
     }
 }

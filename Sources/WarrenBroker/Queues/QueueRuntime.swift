@@ -8,8 +8,11 @@ import WarrenLog
 final class QueueRuntime {
     let definition: QueueDefinition
     let vhost: String
-    /// The validated x-arguments (TTL, limits, dead-lettering, type).
-    let arguments: QueueArguments
+    /// The validated x-arguments (TTL, limits, dead-lettering, type) with the queue's policy
+    /// folded in; replaced when a policy that applies changes (`apply(policy:arguments:)`).
+    var arguments: QueueArguments
+    /// The policy that applies, if any.
+    var policy: Policy?
     let partitions: [QueuePartition]
     /// The broker around the queue: clock, dead-letter routing, timers. Set when it is opened.
     weak var host: (any QueueHost)?
@@ -30,11 +33,13 @@ final class QueueRuntime {
     /// The message header that picks a partition (else the routing key does).
     static let partitionKeyHeader = "x-partition-key"
 
-    init(definition: QueueDefinition, vhost: String, arguments: QueueArguments, partitions: [QueuePartition]) throws {
+    init(definition: QueueDefinition, vhost: String, arguments: QueueArguments, policy: Policy? = nil,
+         partitions: [QueuePartition]) throws {
         precondition(!partitions.isEmpty)
         self.definition = definition
         self.vhost = vhost
         self.arguments = arguments
+        self.policy = policy
         self.partitions = partitions
         // Messages stored before a restart may carry their own TTL.
         mayHoldExpiringMessages = partitions.contains { $0.logEnd > $0.logStart }

@@ -35,21 +35,17 @@ struct QueueStorage {
             : root.appending("transient").appending(Self.encode(vhost)).appending(Self.encode(queue))
     }
 
-    /// Opens (or creates) a queue's partitions: `partitions/<i>/log` and `partitions/<i>/groups`.
-    func open(_ definition: QueueDefinition, vhost: String) throws -> QueueRuntime {
+    /// Opens (or creates) a queue's partitions: `partitions/<i>/log` and `partitions/<i>/groups`,
+    /// with the arguments `policy` gives it on top of its own.
+    func open(_ definition: QueueDefinition, vhost: String, policy: Policy? = nil) throws -> QueueRuntime {
         let directory = directory(vhost: vhost, queue: definition.name, durable: definition.durable)
         var configuration = PartitionLog.Configuration()
         configuration.durability = definition.durable ? .always : .never
         configuration.segmentBytes = segmentBytes
         // Declarations were validated before; a stored one that no longer validates is a
         // classic queue of one partition rather than a queue that cannot open.
-        let arguments = (try? QueueArguments(definition, vhost: vhost)) ?? QueueArguments()
-        if arguments.type == .stream {
-            configuration.retention = RetentionPolicy(mode: .stream, maxBytes: arguments.maxLengthBytes,
-                                                      maxAge: arguments.maxAge)
-        } else {
-            configuration.retention = RetentionPolicy(mode: .workQueue)
-        }
+        let arguments = QueueArguments.effective(definition, vhost: vhost, policy: policy)
+        configuration.retention = arguments.retention
         var partitions: [QueuePartition] = []
         do {
             for index in 0..<arguments.partitions {
@@ -65,7 +61,8 @@ struct QueueStorage {
                 }
                 partitions.append(QueuePartition(index: index, log: log, journal: journal))
             }
-            return try QueueRuntime(definition: definition, vhost: vhost, arguments: arguments, partitions: partitions)
+            return try QueueRuntime(definition: definition, vhost: vhost, arguments: arguments, policy: policy,
+                                    partitions: partitions)
         } catch {
             for partition in partitions { partition.close() }
             throw error

@@ -53,7 +53,7 @@ public final class PartitionLog {
     }
 
     let directory: FilePath
-    let configuration: Configuration
+    var configuration: Configuration
     let fileSystem: any FileSystem
     let clock: any LogClock
     let logger: Logger

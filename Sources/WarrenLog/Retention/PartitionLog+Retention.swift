@@ -14,6 +14,12 @@ extension PartitionLog {
         floors[name] = nil
     }
 
+    /// Replaces the retention policy (a policy changed a stream's limits); it takes effect at
+    /// the next `applyRetention`.
+    public func setRetention(_ retention: RetentionPolicy) {
+        configuration.retention = retention
+    }
+
     /// The registered floors.
     public var registeredFloors: [String: Int64] { floors }
 
