@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        // No traits: the swift-configuration integration is not used.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         // Pure AMQP 0-9-1 codec: bytes <-> frames, methods, properties, field tables. No I/O.
@@ -122,12 +124,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The management HTTP API (RabbitMQ's JSON shapes) on Hummingbird.
+        .target(
+            name: "WarrenHTTP",
+            dependencies: [
+                "WarrenBroker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: configuration -> services -> ServiceGroup.
         .target(
             name: "WarrenServer",
             dependencies: [
-                "WarrenAMQP", "WarrenBroker", "WarrenDefinitionsSQLite",
+                "WarrenAMQP", "WarrenBroker", "WarrenDefinitionsSQLite", "WarrenHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,6 +164,7 @@ let package = Package(
             dependencies: [
                 "AMQPProtocol", "WarrenAMQP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -183,6 +197,18 @@ let package = Package(
                 "AMQPProtocol",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WarrenHTTPTests",
+            dependencies: [
+                "WarrenHTTP", "WarrenBroker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,11 +17,11 @@ ALLOWED = {
     "WarrenBroker": {"WarrenLog", "NIOCore", "NIOConcurrencyHelpers", "SystemPackage", "DequeModule", "Logging", "Metrics", "Atomics"},
     "WarrenAMQP": {"AMQPProtocol", "WarrenBroker", "DequeModule", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "NIOSSL",
                    "Logging", "ServiceLifecycle"},
-    "WarrenHTTP": {"WarrenBroker", "Hummingbird", "HummingbirdTLS", "Logging"},
+    "WarrenHTTP": {"WarrenBroker", "Hummingbird", "HummingbirdTLS", "Logging", "NIOCore"},
     "WarrenDefinitionsSQLite": {"WarrenBroker", "SQLiteNIO", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging"},
     "AMQPClient": {"AMQPProtocol", "NIOCore", "NIOPosix", "NIOSSL", "NIOConcurrencyHelpers"},
     "WarrenServer": {"WarrenAMQP", "WarrenHTTP", "WarrenDefinitionsSQLite", "WarrenBroker", "WarrenLog",
-                     "NIOCore", "NIOPosix", "Logging", "ServiceLifecycle", "UnixSignals"},
+                     "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging", "ServiceLifecycle", "UnixSignals"},
     "warren": {"WarrenServer", "AMQPClient", "AMQPProtocol", "WarrenLog", "ArgumentParser", "Logging", "NIOCore",
                "NIOPosix"},
     "warren-broker-bench": {"WarrenBroker", "WarrenLog", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging",
@@ -30,7 +30,7 @@ ALLOWED = {
     "WarrenTestSupport": {"AMQPProtocol", "WarrenAMQP", "WarrenBroker", "WarrenLog", "AMQPClient", "NIOCore",
                           "NIOEmbedded", "NIOPosix", "Logging"},
 }
-TEST_EXTRAS = {"WarrenTestSupport", "NIOTestUtils", "NIOEmbedded", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging",
+TEST_EXTRAS = {"HummingbirdTesting", "WarrenTestSupport", "NIOTestUtils", "NIOEmbedded", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging",
                "AMQPProtocol", "AMQPClient", "WarrenAMQP", "WarrenServer", "WarrenLog", "SystemPackage"}
 
 

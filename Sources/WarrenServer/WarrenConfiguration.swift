@@ -1,11 +1,14 @@
 // WarrenConfiguration.swift: everything `warren serve` can be told.
 import NIOCore
 import WarrenAMQP
+import WarrenHTTP
 
 /// Configuration of one Warren node.
 public struct WarrenConfiguration: Sendable {
     /// The AMQP front door.
     public var amqp = AMQPListenerConfiguration()
+    /// The management HTTP API; nil turns it off.
+    public var management: ManagementConfiguration? = ManagementConfiguration()
     /// Where durable state lives; created on start if missing.
     public var dataDirectory = "warren-data"
     /// Event loops (threads) serving connections; defaults to one per core.
@@ -35,5 +38,24 @@ extension WarrenConfiguration {
     public var heartbeatSeconds: UInt16 {
         get { amqp.connection.heartbeatSeconds }
         set { amqp.connection.heartbeatSeconds = newValue }
+    }
+}
+
+extension WarrenConfiguration {
+    /// Management API address and port (0 picks a free one); setting either turns the API on.
+    public var managementHost: String {
+        get { management?.host ?? "127.0.0.1" }
+        set { management = management ?? ManagementConfiguration(); management!.host = newValue }
+    }
+
+    public var managementPort: Int {
+        get { management?.port ?? 15672 }
+        set { management = management ?? ManagementConfiguration(); management!.port = newValue }
+    }
+
+    /// Whether the management API runs.
+    public var managementEnabled: Bool {
+        get { management != nil }
+        set { management = newValue ? (management ?? ManagementConfiguration()) : nil }
     }
 }

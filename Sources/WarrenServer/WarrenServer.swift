@@ -1,6 +1,7 @@
 // WarrenServer.swift: the composition root: configuration -> services -> ServiceGroup.
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -8,6 +9,7 @@ import UnixSignals
 import WarrenAMQP
 import WarrenBroker
 import WarrenDefinitionsSQLite
+import WarrenHTTP
 
 /// A Warren node: builds the event loops and services from a configuration and runs them
 /// until SIGTERM or SIGINT, then shuts down gracefully.
@@ -19,6 +21,11 @@ public final class WarrenServer: Sendable {
     let logger: Logger
     let services: ServiceGroup
     let definitions: SQLiteDefinitionsStore
+    /// The management API's port once it listens (tests ask for a free one).
+    let managementBoundPort = NIOLockedValueBox<Int?>(nil)
+
+    /// The port the management API listens on, once it does.
+    public var managementPort: Int? { managementBoundPort.withLockedValue { $0 } }
 
     /// Builds a node; `signals` start a graceful shutdown (none in tests: call `shutdown()`).
     public init(configuration: WarrenConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) {
@@ -32,8 +39,19 @@ public final class WarrenServer: Sendable {
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,
                              format: AMQPMessageFormat())
         self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger, broker: broker)
-        self.services = ServiceGroup(configuration: .init(
-            services: [.init(service: listener)], gracefulShutdownSignals: signals, logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: listener)]
+        if let management = configuration.management {
+            let boundPort = self.managementBoundPort
+            let api = ManagementAPI.application(
+                broker: broker, authenticator: ConfiguredUsers(configuration.amqp.connection), configuration: management,
+                group: group, logger: logger, onRunning: { port in
+                    boundPort.withLockedValue { $0 = port }
+                    logger.info("management API listening", metadata: ["http": "\(management.host):\(port)"])
+                })
+            services.append(.init(service: api))
+        }
+        self.services = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals,
+                                                          logger: logger))
     }
 
     /// Starts a graceful shutdown: connections get 320 CONNECTION_FORCED, then `run` returns.

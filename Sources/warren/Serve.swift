@@ -12,6 +12,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "AMQP port (0 picks a free one).")
     var port = 5672
 
+    @Option(name: .customLong("management-port"), help: "Management HTTP API port (0 picks a free one).")
+    var managementPort = 15672
+
+    @Flag(name: .customLong("no-management"), help: "Do not start the management HTTP API.")
+    var noManagement = false
+
     @Option(name: .customLong("data-dir"), help: "Directory for durable state.")
     var dataDirectory = "warren-data"
 
@@ -25,6 +31,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535, got \(port)")
         }
+        guard (0...65535).contains(managementPort) else {
+            throw ValidationError("--management-port must be between 0 and 65535, got \(managementPort)")
+        }
     }
 
     func run() async throws {
@@ -35,6 +44,9 @@ struct Serve: AsyncParsableCommand {
         configuration.amqpPort = port
         configuration.heartbeatSeconds = heartbeat
         configuration.dataDirectory = dataDirectory
+        configuration.managementHost = host
+        configuration.managementPort = managementPort
+        configuration.managementEnabled = !noManagement
         try await WarrenServer(configuration: configuration, logger: logger).run()
     }
 }

@@ -46,7 +46,7 @@ extension Policy {
     }
 
     /// A value as Erlang's `~p` prints it, which RabbitMQ's texts contain (`<<"x">>`, `5`).
-    static func term(_ value: ArgumentValue) -> String {
+    public static func term(_ value: ArgumentValue) -> String {
         switch value {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return "\(number)"

@@ -1,0 +1,37 @@
+// ManagementAPI.swift: the management HTTP API as a Service (RabbitMQ's port 15672).
+import Hummingbird
+import Logging
+import NIOCore
+import WarrenBroker
+
+/// Where the management API listens.
+public struct ManagementConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 15672, RabbitMQ's; 0 picks a free one.
+    public var port = 15672
+    public init() {}
+}
+
+/// Builds the management API application (a `Service`) for `broker`.
+public enum ManagementAPI {
+    /// The router alone (tests drive it in memory).
+    public static func router(broker: Broker, authenticator: any ManagementAuthenticator) -> Router<ManagementRequestContext> {
+        let router = Router(context: ManagementRequestContext.self)
+        router.add(middleware: BasicAuthentication(authenticator: authenticator))
+        let api = router.group("api")
+        PolicyRoutes(broker: broker).register(on: api)
+        return router
+    }
+
+    /// The HTTP server; `onRunning` learns the bound port (0 asks for a free one).
+    public static func application(
+        broker: Broker, authenticator: any ManagementAuthenticator, configuration: ManagementConfiguration,
+        group: any EventLoopGroup, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(broker: broker, authenticator: authenticator),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Warren"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
+            eventLoopGroupProvider: .shared(group), logger: logger)
+    }
+}
