@@ -4,6 +4,7 @@ The suite runs against whatever broker `compat-tests/run` started: Warren, or wi
 `--broker rabbitmq` a throw-away RabbitMQ 3.10 (the oracle). Tests read:
   AMQP_URL      amqp://guest:guest@127.0.0.1:PORT/%2f
   AMQP_PORT     the port alone (raw-socket tests)
+  MANAGEMENT_PORT  the management HTTP API's port (fixture `management`)
   BROKER        "warren" or "rabbitmq"
 A test that only holds for one broker says so with a marker and a reason:
   @pytest.mark.warren_only("why")      skipped on RabbitMQ
@@ -16,7 +17,12 @@ A module names the client it drives with `pytestmark = pytest.mark.client("name"
 BlockingConnection"); report.py groups results by it. `--results-json PATH` (results_json.py)
 records the outcomes.
 """
+import base64
+import json
 import os
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -59,3 +65,41 @@ def amqp_url():
 @pytest.fixture(scope="session")
 def amqp_port():
     return int(os.environ.get("AMQP_PORT", "5672"))
+
+
+class ManagementAPI:
+    """The broker's management HTTP API as guest: `call(method, path, body)` returns
+    (status, decoded JSON or None). Paths are under /api; vhost names are quoted here."""
+
+    def __init__(self, port, user="guest", password="guest"):
+        self.base = f"http://127.0.0.1:{port}/api"
+        self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    @staticmethod
+    def quote(name):
+        return urllib.parse.quote(name, safe="")
+
+    def call(self, method, path, body=None, timeout=10):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, method=method, data=data)
+        request.add_header("Authorization", self.auth)
+        request.add_header("content-type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        return status, (json.loads(raw) if raw else None)
+
+    def set_policy(self, name, pattern, definition, apply_to="queues", priority=0, vhost="/"):
+        body = {"pattern": pattern, "definition": definition, "apply-to": apply_to, "priority": priority}
+        status, reply = self.call("PUT", f"/policies/{self.quote(vhost)}/{self.quote(name)}", body)
+        assert status in (201, 204), (status, reply)
+
+    def clear_policy(self, name, vhost="/"):
+        return self.call("DELETE", f"/policies/{self.quote(vhost)}/{self.quote(name)}")[0]
+
+
+@pytest.fixture(scope="session")
+def management():
+    return ManagementAPI(int(os.environ.get("MANAGEMENT_PORT", "15672")))

@@ -41,7 +41,7 @@ extension QueueRuntime {
                 let message = try partition.read(offset, queue: definition.name)
                 moved.insert(index)
                 if group.name == Self.defaultGroup { leftReady(message) }
-                if expires && isExpired(message, now: now) {
+                if expires && isExpired(message, offset: offset, partition: index, now: now) {
                     group.partitions[index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
                     discard(offset, of: partition, in: group, message: message, reason: .expired)
                     continue

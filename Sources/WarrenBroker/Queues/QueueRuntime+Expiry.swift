@@ -3,10 +3,17 @@ import NIOCore
 import WarrenLog
 
 extension QueueRuntime {
-    /// When `message` expires (ms since the epoch), from `x-message-ttl` and its own TTL.
-    func expiresAt(_ message: Message) -> Int64? {
+    /// The queue TTL the message at `offset` of partition `index` was enqueued under.
+    func messageTTL(offset: UInt64, partition index: Int) -> Int64? {
+        for earlier in earlierTTLs[index] ?? [] where offset < earlier.before { return earlier.ttl }
+        return arguments.messageTTL
+    }
+
+    /// When `message` (at `offset` of partition `index`) expires (ms since the epoch), from the
+    /// queue TTL it was enqueued under and its own TTL.
+    func expiresAt(_ message: Message, offset: UInt64, partition index: Int) -> Int64? {
         var at: Int64?
-        if let ttl = arguments.messageTTL { at = message.timestamp + ttl }
+        if let ttl = messageTTL(offset: offset, partition: index) { at = message.timestamp + ttl }
         if let own = message.expiration { at = min(at ?? .max, message.timestamp + own) }
         return at
     }
@@ -16,8 +23,8 @@ extension QueueRuntime {
 
     /// Expired once the clock has passed its expiry: a TTL of 0 still lets a consumer that is
     /// ready when the message arrives have it, as in RabbitMQ.
-    func isExpired(_ message: Message, now: Int64) -> Bool {
-        expiresAt(message).map { now > $0 } ?? false
+    func isExpired(_ message: Message, offset: UInt64, partition index: Int, now: Int64) -> Bool {
+        expiresAt(message, offset: offset, partition: index).map { now > $0 } ?? false
     }
 
     /// Takes an in-flight `offset` out of `group` for good (expired, rejected, over a limit):
@@ -64,7 +71,8 @@ extension QueueRuntime {
         for partition in partitions {
             var moved = false
             while let offset = group.partitions[partition.index].nextOffset(logEnd: partition.logEnd),
-                  let message = try? partition.read(offset, queue: definition.name), isExpired(message, now: now) {
+                  let message = try? partition.read(offset, queue: definition.name),
+                  isExpired(message, offset: offset, partition: partition.index, now: now) {
                 group.partitions[partition.index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
                 leftReady(message)
                 discard(offset, of: partition, in: group, message: message, reason: .expired)
@@ -85,7 +93,9 @@ extension QueueRuntime {
             if let cached = headExpiry[partition.index], cached.offset == offset {
                 at = cached.at
             } else {
-                at = (try? partition.read(offset, queue: definition.name)).flatMap(expiresAt)
+                at = (try? partition.read(offset, queue: definition.name)).flatMap {
+                    expiresAt($0, offset: offset, partition: partition.index)
+                }
                 headExpiry[partition.index] = (offset, at)
             }
             if let at { earliest = min(earliest ?? .max, at) }

@@ -1,6 +1,6 @@
 // QueueRuntime+Policy.swift: a policy set, changed or cleared takes effect on a queue that
-// already exists, as in RabbitMQ: limits trim it, a new TTL expires its head, a new expiry
-// restarts the unused countdown.
+// already exists, as in RabbitMQ: limits trim it, a new TTL applies to messages enqueued from
+// then on, a new expiry restarts the unused countdown.
 import NIOCore
 import WarrenLog
 
@@ -18,11 +18,12 @@ extension QueueRuntime {
             if isStream { applyRetention() }
         }
         if new.messageTTL != old.messageTTL {
-            // Cached head expiries were computed with the old TTL.
-            headExpiry.removeAll()
-            expiryTimer?.task.cancel()
-            expiryTimer = nil
-            expireHeads()
+            // Messages already queued keep the TTL they were enqueued under (RabbitMQ fixes a
+            // message's expiry on enqueue); the new one applies to later messages.
+            for partition in partitions where partition.logEnd > (earlierTTLs[partition.index]?.last?.before ?? 0) {
+                earlierTTLs[partition.index, default: []].append((partition.logEnd, old.messageTTL))
+            }
+            if old.messageTTL != nil { mayHoldExpiringMessages = true }
             scheduleHeadExpiry()
         }
         if new.expires != old.expires { markUsed() }

@@ -18,6 +18,10 @@ final class QueueRuntime {
     weak var host: (any QueueHost)?
     /// When the head-expiry timer fires next (ms), and the timer.
     var expiryTimer: (at: Int64, task: Scheduled<Void>)?
+    /// The x-message-ttl messages were enqueued under before a policy changed it, per partition:
+    /// offsets below `before` keep `ttl` (oldest entry first), as RabbitMQ fixes a message's
+    /// expiry when it is enqueued. Later offsets use `arguments.messageTTL`.
+    var earlierTTLs: [Int: [(before: UInt64, ttl: Int64?)]] = [:]
     /// Whether any message may carry its own TTL (then heads are checked without x-message-ttl).
     var mayHoldExpiringMessages = false
     /// The expiry of each partition's head as last read (offset, ms), so a head is read once.
