@@ -67,6 +67,22 @@ import WarrenLog
         try broker.shutdown().wait()
     }
 
+    @Test func aPolicyByteLimitTrimsAnExistingStreamAndLaterAppends() throws {
+        let broker = Self.makeBroker()
+        let definition = QueueDefinition(name: "s", durable: true, arguments: ["x-queue-type": .string("stream")])
+        _ = try broker.declareQueue(vhost: "/", definition, passive: false, connection: 1).wait()
+        try BrokerTests.publish(broker, (0..<60).map(Self.payload), queue: "s")
+        let unlimited = try Self.log(broker, "s")
+        #expect(unlimited.start == 0 && unlimited.segments > 4)
+        _ = try broker.setPolicy(vhost: "/", Policy(name: "size", pattern: "^s$", applyTo: .streams,
+                                                    definition: ["max-length-bytes": .int(8192)])).wait()
+        let trimmed = try Self.log(broker, "s")
+        #expect(trimmed.start > 0 && trimmed.segments <= 4)
+        try BrokerTests.publish(broker, (60..<120).map(Self.payload), queue: "s")
+        #expect(try Self.log(broker, "s").segments <= 4)
+        try broker.shutdown().wait()
+    }
+
     @Test func maxAgeParsesRabbitMQUnits() {
         #expect(QueueArguments.parseMaxAge("7D") == .seconds(7 * 86_400))
         #expect(QueueArguments.parseMaxAge("2h") == .seconds(7_200))
