@@ -62,14 +62,18 @@ def test_timeout_can_requeue_and_keep_the_channel(connection):
 
 
 @pytest.mark.warren_only("x-requeue-delay is Warren's: retries without TTL queues")
-def test_requeue_delay_holds_a_requeued_message_back(connection):
+@pytest.mark.parametrize("settle", ["nack", "reject"])
+def test_requeue_delay_holds_a_requeued_message_back(connection, settle):
     channel = connection.channel()
     queue = name()
     channel.queue_declare(queue, exclusive=True, arguments={"x-requeue-delay": 300})
     channel.basic_publish("", queue, b"retry-me")
     channel.basic_publish("", queue, b"next")
     method, _, _ = channel.basic_get(queue)
-    channel.basic_nack(method.delivery_tag, requeue=True)
+    if settle == "nack":
+        channel.basic_nack(method.delivery_tag, requeue=True)
+    else:
+        channel.basic_reject(method.delivery_tag, requeue=True)
     start = time.monotonic()
     # The other message is served at once; the requeued one only after the delay.
     assert channel.basic_get(queue, auto_ack=True)[2] == b"next"

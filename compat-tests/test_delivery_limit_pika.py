@@ -1,5 +1,7 @@
 """Poison messages: x-delivery-limit on quorum queues, the x-delivery-count header, and
 dead-lettering with reason delivery_limit, also when the consumer's connection dies."""
+import socket
+import struct
 import time
 import uuid
 
@@ -56,6 +58,13 @@ def test_returned_past_the_limit_the_message_is_dead_lettered(channel):
     channel.queue_delete(queue)
 
 
+def kill(connection):
+    """Drops the connection's TCP socket without connection.close, as a crashed process would."""
+    sock = connection._impl._transport._sock
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, not FIN
+    sock.close()
+
+
 def test_a_consumer_that_dies_counts_and_other_messages_keep_flowing(amqp_url, channel):
     dead, queue = setup(channel, 2)
     channel.basic_publish("", queue, b"poison")
@@ -69,7 +78,7 @@ def test_a_consumer_that_dies_counts_and_other_messages_keep_flowing(amqp_url, c
         method, _, body = take(channel, queue)
         assert body == f"good-{i}".encode()
         channel.basic_ack(method.delivery_tag)
-        crashing.close()
+        kill(crashing)
     assert take(channel, dead)[2] == b"poison"
     channel.queue_delete(queue)
 

@@ -1,5 +1,6 @@
 """Time to live and dead-lettering: x-message-ttl, per-message expiration, x-dead-letter-*,
 x-death as RabbitMQ writes it, cycles, and the argument checks."""
+import datetime
 import time
 import uuid
 
@@ -248,3 +249,51 @@ def test_x_expires_waits_while_a_consumer_is_attached(connection):
     assert channel.queue_declare(queue, passive=True).method.consumer_count == 1
     channel.basic_cancel(tag)
     assert wait_until_gone(channel, queue) < TIMEOUT
+
+
+@pytest.mark.rabbitmq_differs("x-last-death-* headers are RabbitMQ 3.13's; 3.10 writes only x-first-death-*")
+def test_x_death_lists_every_hop_newest_first_with_its_time(channel, broker):
+    """rejected from `first` into `second`, expired there into `dead`: two entries, newest first."""
+    hop, dlx = name("hop"), name("dlx")
+    channel.exchange_declare(hop, "fanout", auto_delete=True)
+    channel.exchange_declare(dlx, "fanout", auto_delete=True)
+    first, second, dead = name("first"), name("second"), name("dead")
+    channel.queue_declare(first, exclusive=True, arguments={"x-dead-letter-exchange": hop})
+    channel.queue_declare(second, exclusive=True, arguments={"x-dead-letter-exchange": dlx, "x-message-ttl": 20})
+    channel.queue_bind(second, hop)
+    channel.queue_declare(dead, exclusive=True)
+    channel.queue_bind(dead, dlx)
+    before = int(time.time())
+    channel.basic_publish("", first, b"hops")
+    method, _, _ = get_within_ack(channel, first)
+    channel.basic_reject(method.delivery_tag, requeue=False)
+    _, properties, body = get_within(channel, dead)
+    after = int(time.time())
+    assert body == b"hops"
+    newest, oldest = properties.headers["x-death"]
+    assert (newest["queue"], newest["reason"], newest["exchange"], newest["routing-keys"], newest["count"]) == \
+        (second, "expired", hop, [first], 1)
+    assert (oldest["queue"], oldest["reason"], oldest["exchange"], oldest["routing-keys"], oldest["count"]) == \
+        (first, "rejected", "", [first], 1)
+    for death in (newest, oldest):
+        # A timestamp (AMQP type T), in seconds, taken when the message died.
+        assert before <= death["time"].replace(tzinfo=datetime.timezone.utc).timestamp() <= after + 1
+    headers = properties.headers
+    assert (headers["x-first-death-queue"], headers["x-first-death-reason"], headers["x-first-death-exchange"]) == \
+        (first, "rejected", "")
+    if broker == "warren":
+        assert (headers["x-last-death-queue"], headers["x-last-death-reason"], headers["x-last-death-exchange"]) == \
+            (second, "expired", hop)
+    else:
+        assert "x-last-death-queue" not in headers
+
+
+def get_within_ack(channel, queue, timeout=TIMEOUT):
+    """basic.get with manual ack until a message comes (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        method, properties, body = channel.basic_get(queue)
+        if method is not None:
+            return method, properties, body
+        channel.connection.process_data_events(time_limit=0.02)
+    raise AssertionError(f"nothing arrived in {queue} within {timeout} s")

@@ -121,6 +121,25 @@ import Testing
         try broker.shutdown().wait()
     }
 
+    @Test func consumerTimeoutIsThirtyMinutesUnlessTheQueueOrAPolicySaysLess() throws {
+        let broker = BrokerTests.makeBroker()
+        func timeout(_ queue: String) throws -> Int64? {
+            try BrokerTests.publish(broker, ["m"], queue: queue)
+            let got = try #require(try broker.get(vhost: "/", queue: queue, noAck: false, consumer: 9, connection: 1).wait())
+            return got.0.ackTimeout
+        }
+        try Self.declare(broker, "plain")
+        try Self.declare(broker, "own", ["x-consumer-timeout": .int(300)])
+        try Self.declare(broker, "both", ["x-consumer-timeout": .int(300)])
+        #expect(try timeout("plain") == 30 * 60 * 1000)  // RabbitMQ's default consumer_timeout
+        #expect(try timeout("own") == 300)
+        _ = try broker.setPolicy(vhost: "/", Policy(name: "t", pattern: "^(plain|both)$",
+                                                    definition: ["consumer-timeout": .int(5_000)])).wait()
+        #expect(try timeout("plain") == 5_000)
+        #expect(try timeout("both") == 300)
+        try broker.shutdown().wait()
+    }
+
     @Test func policyErrorsAndUnknownNamesAreReported() throws {
         let broker = BrokerTests.makeBroker()
         #expect(throws: PolicyError("no policy provided")) {

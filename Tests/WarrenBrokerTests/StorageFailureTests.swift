@@ -70,4 +70,34 @@ import WarrenLog
         try BrokerTests.publish(broker, ["fine"], queue: "other")
         try? broker.shutdown().wait()
     }
+
+    /// At-least-once dead-lettering: the source gives a message up only once the dead-letter
+    /// target holds the copy; when storing the copy fails, the message stays in its queue.
+    @Test func aDeadLetterCopyThatCannotBeStoredLeavesTheMessageInItsQueue() throws {
+        let fileSystem = FailingSyncFileSystem()
+        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-storage-test-\(UInt64.random(in: 0...UInt64.max))")
+        configuration.logFileSystem = fileSystem
+        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try broker.declareExchange(vhost: "/", ExchangeDefinition(name: "dlx", type: .fanout), passive: false).wait()
+        // The durable target syncs (and fails); the transient source never syncs.
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "dead", durable: true), passive: false, connection: 1).wait()
+        try broker.bind(vhost: "/", Binding(source: "dlx", destination: .queue("dead"), routingKey: ""), connection: 1).wait()
+        let source = QueueDefinition(name: "q", arguments: ["x-dead-letter-exchange": .string("dlx")])
+        _ = try broker.declareQueue(vhost: "/", source, passive: false, connection: 1).wait()
+        try BrokerTests.publish(broker, ["precious"])
+        let got = try #require(try broker.get(vhost: "/", queue: "q", noAck: false, consumer: 9, connection: 1).wait())
+        fileSystem.failing.withLockedValue { $0 = true }
+        broker.settle(vhost: "/", [got.0.reference], .reject)
+        // The failure reaches the queue when the flusher reports the failed fsync: wait for
+        // the message to be back (bounded), it must not be lost.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var again: (Delivery, UInt64)?
+        while again == nil && ContinuousClock.now < deadline {
+            again = try broker.get(vhost: "/", queue: "q", noAck: true, consumer: 9, connection: 1).wait()
+        }
+        #expect(again.map { String(buffer: $0.0.message.body) } == "precious")
+        #expect(again?.0.redelivered == true)
+        try? broker.shutdown().wait()
+    }
 }
