@@ -105,10 +105,19 @@ extension QueueRuntime {
         let floor = group.partitions[index].ackFloor
         group.partitions[index].settle(offset)
         let channelPrefetch = group.settled(by: delivery.consumer)
+        recordSettled(offset...offset, partition: partition, in: group, floorBefore: floor)
+        return channelPrefetch
+    }
+
+    /// Journals settled offsets (a durable group's) as one range and moves the log's floor
+    /// for the group when its ack floor moved past `floorBefore`.
+    func recordSettled(_ offsets: ClosedRange<UInt64>, partition: QueuePartition, in group: ConsumerGroupRuntime,
+                       floorBefore floor: UInt64) {
         if group.durable {
-            try? partition.journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
+            try? partition.journal?.record(.acked(group: group.name, first: Int64(offsets.lowerBound),
+                                                  last: Int64(offsets.upperBound)))
         }
-        let newFloor = group.partitions[index].ackFloor
+        let newFloor = group.partitions[partition.index].ackFloor
         if newFloor != floor {
             partition.log.setFloor(group.name, to: Int64(newFloor))
             // A work queue's oldest segment goes once every group has settled it.
@@ -116,7 +125,6 @@ extension QueueRuntime {
                 applyRetention(partition)
             }
         }
-        return channelPrefetch
     }
 
     /// Returns a delivery in flight to its group for redelivery; returns the channel-wide

@@ -45,7 +45,7 @@ extension QueueRuntime {
                 group.partitions[partition.index].release(offset)
                 if group.name == Self.defaultGroup { self.becameReady(message) }
             }
-            try? self.dispatch()
+            if !self.walkingHeads { try? self.dispatch() }
         }
     }
 
@@ -64,23 +64,50 @@ extension QueueRuntime {
         return channelPrefetch
     }
 
-    /// Drops or dead-letters the expired messages at the heads of the default group.
+    /// Drops or dead-letters the expired messages at the heads of the default group. Heads are
+    /// read a window at a time, and dropped runs are journaled as one range, so the cost follows
+    /// the number of expired messages, not the queue's length.
     func expireHeads() {
         guard checksExpiry, let host, let group = groups[Self.defaultGroup] else { return }
         let now = host.nowMilliseconds
+        walkingHeads = true
+        defer { walkingHeads = false }
         for partition in partitions {
             var moved = false
-            while let offset = group.partitions[partition.index].nextOffset(logEnd: partition.logEnd),
-                  let message = try? partition.read(offset, queue: definition.name),
-                  isExpired(message, offset: offset, partition: partition.index, now: now) {
+            var ahead: [UInt64: Message] = [:]
+            // Offsets settled without a dead-letter copy, journaled together.
+            var dropped: (run: ClosedRange<UInt64>, floor: UInt64)?
+            func flushDropped() {
+                guard let pending = dropped else { return }
+                recordSettled(pending.run, partition: partition, in: group, floorBefore: pending.floor)
+                dropped = nil
+            }
+            while let offset = group.partitions[partition.index].nextOffset(logEnd: partition.logEnd) {
+                if ahead[offset] == nil {
+                    ahead = (try? partition.readAhead(from: offset, count: Self.expiryReadAheadMessages)) ?? [:]
+                }
+                guard let message = ahead.removeValue(forKey: offset),
+                      isExpired(message, offset: offset, partition: partition.index, now: now) else { break }
                 group.partitions[partition.index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
                 leftReady(message)
-                discard(offset, of: partition, in: group, message: message, reason: .expired)
                 moved = true
+                guard arguments.deadLetterExchange == nil else {
+                    flushDropped()
+                    discard(offset, of: partition, in: group, message: message, reason: .expired)
+                    continue
+                }
+                if let pending = dropped, pending.run.upperBound + 1 != offset { flushDropped() }
+                let floor = dropped?.floor ?? group.partitions[partition.index].ackFloor
+                group.partitions[partition.index].settle(offset)
+                dropped = ((dropped?.run.lowerBound ?? offset)...offset, floor)
             }
+            flushDropped()
             if moved { recordCursor(of: group, in: partition) }
         }
     }
+
+    /// Messages read at once while walking expired heads.
+    static let expiryReadAheadMessages = 256
 
     /// Arms a timer for the earliest expiry among the default group's heads, so expired
     /// messages leave (or are dead-lettered) even when nobody consumes.

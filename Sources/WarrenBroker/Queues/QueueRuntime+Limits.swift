@@ -22,6 +22,8 @@ extension QueueRuntime {
     /// the queue is within its limits.
     func dropHeadsOverLimit() {
         guard hasLengthLimit, let group = groups[Self.defaultGroup] else { return }
+        walkingHeads = true
+        defer { walkingHeads = false }
         while isOverLimit {
             guard let (partition, offset) = oldestReady(in: group),
                   let message = try? partition.read(offset, queue: definition.name) else { return }

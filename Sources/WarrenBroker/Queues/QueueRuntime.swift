@@ -22,6 +22,9 @@ final class QueueRuntime {
     /// offsets below `before` keep `ttl` (oldest entry first), as RabbitMQ fixes a message's
     /// expiry when it is enqueued. Later offsets use `arguments.messageTTL`.
     var earlierTTLs: [Int: [(before: UInt64, ttl: Int64?)]] = [:]
+    /// Set while `expireHeads` walks the heads: dead-letterings that complete at once then
+    /// leave dispatching to the walk's end instead of dispatching once per message.
+    var walkingHeads = false
     /// Whether any message may carry its own TTL (then heads are checked without x-message-ttl).
     var mayHoldExpiringMessages = false
     /// The expiry of each partition's head as last read (offset, ms), so a head is read once.
