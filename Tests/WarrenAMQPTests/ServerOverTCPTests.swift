@@ -11,6 +11,7 @@ import WarrenServer
     static func startServer() async throws -> (WarrenServer, Task<Void, any Error>, Int) {
         var configuration = WarrenConfiguration()
         configuration.amqpPort = 0
+        configuration.managementPort = 0
         configuration.eventLoopThreads = 2
         configuration.dataDirectory = "/tmp/warren-test-\(UInt64.random(in: 0...UInt64.max))"
         let server = WarrenServer(configuration: configuration,

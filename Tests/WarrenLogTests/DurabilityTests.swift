@@ -51,6 +51,32 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
         #expect(immediate.wait(for: 1, timeout: 0) == [true])
     }
 
+    /// Group commit: appends that arrive while an fsync runs are all covered by the next one.
+    @Test func oneFsyncCoversEveryAppendSinceTheLast() throws {
+        let harness = LogHarness(.memory)
+        let memory = harness.memory!
+        let log = try harness.open { $0.durability = .always }
+        defer { try? log.close() }
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        memory.setFaults { $0.syncGate = (entered, release) }
+        let before = memory.syncCount
+        try appendRecords(log, 0, count: 1)
+        // The flusher is now inside the first fsync, which covers record 0 only.
+        #expect(entered.wait(timeout: .now() + 10) == .success)
+        memory.setFaults { $0.syncGate = nil }
+        let durable = Recorder<Int64>()
+        for n in 1..<8 {
+            let offset = try log.append([makeRecord(n)]).lastOffset
+            log.whenDurable(offset) { _ in durable.record(offset) }
+        }
+        release.signal()
+        #expect(durable.wait(for: 7).count == 7)
+        #expect(log.highWatermark == 8)
+        // Two fsyncs for eight appends: the one that was running, and one for the seven after it.
+        #expect(memory.syncCount - before == 2)
+    }
+
     @Test func failedFsyncFailsWaitersAndLaterAppends() throws {
         let harness = LogHarness(.memory)
         let log = try harness.open()

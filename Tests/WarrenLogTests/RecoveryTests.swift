@@ -32,6 +32,28 @@ import Testing
         #expect(try reopened.append([makeRecord(10)]).baseOffset == 10)
     }
 
+    /// A whole batch whose CRC is right but whose offsets do not follow the last one (a stale
+    /// write, a bad copy) is not taken as log data: recovery cuts the tail there.
+    @Test(arguments: Storage.allCases, [UInt64(3), 100, 0])
+    func aValidBatchWithOffsetsOutOfOrderEndsTheRecoveredLog(storage: Storage, baseOffset: UInt64) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        let log = try harness.open()
+        try appendRecords(log, 0, count: 5)
+        #expect(log.waitUntilDurable(4, timeout: .seconds(10)) != nil)
+        let sizeBefore = try harness.bytes("00000000000000000000.log").count
+        // No close: the process "died"; then a well-formed batch claiming the wrong offsets
+        // (3 overlaps, 100 skips, 0 goes back) sits after the last real one.
+        var batch = ByteBuffer()
+        RecordBatchV2.encode([makeRecord(5), makeRecord(6)], baseOffset: Int64(baseOffset), leaderEpoch: 0, into: &batch)
+        try harness.write("00000000000000000000.log", try harness.bytes("00000000000000000000.log") + Array(batch.readableBytesView))
+        let reopened = try harness.open()
+        defer { try? reopened.close() }
+        #expect(reopened.logEndOffset == 5)
+        #expect(try harness.bytes("00000000000000000000.log").count == sizeBefore)
+        #expect(try reopened.append([makeRecord(5)]).baseOffset == 5)
+    }
+
     @Test(arguments: Storage.allCases)
     func corruptTailBatchIsCutAfterACrash(storage: Storage) throws {
         let harness = LogHarness(storage)

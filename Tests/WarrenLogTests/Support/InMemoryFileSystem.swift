@@ -22,6 +22,9 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         var tornWriteBytes: Int?
         /// Reads return at most half the bytes asked for (at least one).
         var shortReads = false
+        /// `sync` signals `entered`, then waits (outside the file system's lock) until `release`
+        /// is signalled: a disk whose fsync takes as long as the test wants.
+        var syncGate: (entered: DispatchSemaphore, release: DispatchSemaphore)?
     }
 
     private let lock = NSLock()
@@ -198,9 +201,17 @@ final class InMemoryFile: LogFile, @unchecked Sendable {
     }
 
     func sync() throws {
-        try fileSystem.withNode { faults in
+        // What a real fsync covers: the bytes written before it started.
+        let (covered, gate) = try fileSystem.withNode { faults in
             if faults.failSync { throw LogError.io(operation: "fsync", path: path.string, errno: EIO) }
-            node.durable = node.data
+            return (node.data, faults.syncGate)
+        }
+        if let gate {
+            gate.entered.signal()
+            gate.release.wait()
+        }
+        fileSystem.withNode { _ in
+            node.durable = covered
             fileSystem.countSync()
         }
     }
