@@ -33,6 +33,7 @@ public final class Broker: Sendable {
         self.flusher = flusher
         var storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
         storage.segmentBytes = configuration.segmentBytes
+        storage.durability = configuration.durableQueueDurability
         storage.clock = configuration.logClock
         storage.fileSystem = configuration.logFileSystem
         storage.removeTransient()
@@ -59,6 +60,14 @@ public final class Broker: Sendable {
             state.value.retentionTask = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
                 state.value.applyRetention()
             }
+            if case .interval(let every) = state.value.configuration.durableQueueDurability {
+                // A quiet log still becomes durable within about one interval of its last append.
+                let parts = every.components
+                let tick = TimeAmount.milliseconds(max(1, parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000))
+                state.value.intervalFlushTask = loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+                    state.value.flushDueLogs()
+                }
+            }
         }
     }
 
@@ -81,6 +90,7 @@ public final class Broker: Sendable {
     public func shutdown() -> EventLoopFuture<Void> {
         onLoop { state in
             state.retentionTask?.cancel()
+            state.intervalFlushTask?.cancel()
             state.closeAll()
         }.always { [flusher] _ in flusher.shutdown() }
     }

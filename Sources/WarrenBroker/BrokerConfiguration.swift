@@ -13,6 +13,10 @@ public struct BrokerConfiguration: Sendable {
     /// How long a delivery may stay unacknowledged before its channel is closed (RabbitMQ's
     /// `consumer_timeout`, 30 minutes); nil for no limit. Queues override it with `x-consumer-timeout`.
     public var consumerTimeoutMilliseconds: Int64? = 30 * 60 * 1000
+    /// When durable queues fsync: `always` (group commit before every confirm, RabbitMQ's
+    /// guarantee), `interval` (at most once per interval; confirms wait for it), or `never`
+    /// (the OS decides; confirms do not wait). Transient queues never fsync.
+    public var durableQueueDurability: DurabilityPolicy = .always
     /// Segment size of queue logs.
     public var segmentBytes = LogLimits.segmentBytesDefault
     /// How often streams are checked for segments past `x-max-age`.

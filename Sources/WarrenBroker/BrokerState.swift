@@ -15,6 +15,8 @@ final class BrokerState {
     var pendingWrite: EventLoopFuture<Void>?
     /// Checks streams for segments past their age limit (see `applyRetention`).
     var retentionTask: RepeatedTask?
+    /// Under the `interval` durability policy, asks each durable log for its due fsync.
+    var intervalFlushTask: RepeatedTask?
     var topologies: [String: Topology] = [:]
     var queues: [String: [String: QueueRuntime]] = [:]
     /// Each vhost's policies by name, patterns compiled.
@@ -186,6 +188,15 @@ final class BrokerState {
     func applyRetention() {
         for runtimes in queues.values {
             for runtime in runtimes.values { runtime.applyRetention() }
+        }
+    }
+
+    /// Asks every durable queue's logs for the fsync their `interval` policy makes due.
+    func flushDueLogs() {
+        for runtimes in queues.values {
+            for runtime in runtimes.values where runtime.definition.durable {
+                for partition in runtime.partitions { partition.log.flushIfDue() }
+            }
         }
     }
 

@@ -101,3 +101,32 @@ import WarrenLog
         try? broker.shutdown().wait()
     }
 }
+
+/// The `interval` durability policy: confirms wait for the next due fsync, which the broker's
+/// timer asks for even when no more messages arrive.
+@Suite struct IntervalDurabilityTests {
+    @Test func aQuietDurableQueueBecomesDurableOnceTheIntervalHasPassed() throws {
+        let clock = ExpiryAndDeadLetterTests.Clock()
+        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-interval-test-\(UInt64.random(in: 0...UInt64.max))")
+        configuration.logClock = clock
+        configuration.durableQueueDurability = .interval(.milliseconds(20))
+        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try broker.start().wait()
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
+        let second = try broker.publish(vhost: "/", BrokerTests.message("second"), routingKeys: ["q"], headers: nil).wait()
+        let stored = NIOLockedValueBox<Bool?>(nil)
+        second.stored.whenComplete { result in stored.withLockedValue { $0 = (try? result.get()) != nil } }
+        // The log's clock has not moved: the timer finds nothing due, however often it runs.
+        try broker.loop.submit {}.wait()
+        #expect(stored.withLockedValue { $0 } == nil)
+        clock.advance(20)
+        // Bounded: the timer runs every 20 ms of real time; give up after 10 s.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while stored.withLockedValue({ $0 }) == nil && ContinuousClock.now < deadline {
+            try broker.loop.scheduleTask(in: .milliseconds(5)) {}.futureResult.wait()
+        }
+        #expect(stored.withLockedValue { $0 } == true)
+        try broker.shutdown().wait()
+    }
+}

@@ -111,6 +111,32 @@ import Testing
         #expect(try reopened.append([makeRecord(100)]).baseOffset == 100)
     }
 
+    /// Reading every segment keeps at most `openSegmentFilesMax` closed segments' files open.
+    @Test(arguments: [2, 1_000])
+    func readersHoldNoMoreSegmentFilesThanTheLimit(limit: Int) throws {
+        let harness = LogHarness(.memory)
+        let log = try harness.open {
+            $0.segmentBytes = 2000
+            $0.tailCacheBytes = 0
+            $0.openSegmentFilesMax = limit
+        }
+        defer { try? log.close() }
+        try appendRecords(log, 0, count: 200, size: 150)
+        let segments = log.segmentCount
+        #expect(segments > 10)
+        try log.close()
+        let reopened = try harness.open { $0.segmentBytes = 2000; $0.tailCacheBytes = 0; $0.openSegmentFilesMax = limit }
+        defer { try? reopened.close() }
+        let atOpen = harness.memory!.openFileCount
+        #expect(try readAll(reopened).count == 200)
+        let opened = harness.memory!.openFileCount - atOpen
+        if limit == 2 {
+            #expect(opened <= 2, "reading \(segments) segments left \(opened) more files open")
+        } else {
+            #expect(opened >= segments - 2, "without a tight limit every segment read stays open")
+        }
+    }
+
     @Test(arguments: Storage.allCases)
     func rollsByAgeWithTheInjectedClock(storage: Storage) throws {
         let harness = LogHarness(storage)

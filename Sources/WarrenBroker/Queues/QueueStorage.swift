@@ -14,6 +14,8 @@ struct QueueStorage {
     let flusher: LogFlusher
     /// The broker's loop, where futures for durability complete.
     let loop: any EventLoop
+    /// How durable queues' logs fsync (`BrokerConfiguration.durableQueueDurability`).
+    var durability: DurabilityPolicy = .always
     /// Segment size of queue logs (small in tests, to see retention work).
     var segmentBytes = LogLimits.segmentBytesDefault
     /// The clock logs read for timestamps, segment ages and retention.
@@ -40,7 +42,7 @@ struct QueueStorage {
     func open(_ definition: QueueDefinition, vhost: String, policy: Policy? = nil) throws -> QueueRuntime {
         let directory = directory(vhost: vhost, queue: definition.name, durable: definition.durable)
         var configuration = PartitionLog.Configuration()
-        configuration.durability = definition.durable ? .always : .never
+        configuration.durability = definition.durable ? durability : .never
         configuration.segmentBytes = segmentBytes
         // Declarations were validated before; a stored one that no longer validates is a
         // classic queue of one partition rather than a queue that cannot open.

@@ -32,6 +32,9 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     private var directories: Set<String> = []
     private var faults = Faults()
     private(set) var syncCount = 0
+    /// Files opened and not yet closed (file handles a real system would hold).
+    private var openFiles = 0
+    var openFileCount: Int { lock.withLock { openFiles } }
     private var bytesReadCount = 0
 
     /// Bytes returned by reads so far.
@@ -84,10 +87,14 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
 
     func openFile(_ path: FilePath, create: Bool) throws -> any LogFile {
         try lock.withLock {
-            if let node = files[path.string] { return InMemoryFile(path: path, node: node, fileSystem: self) }
+            if let node = files[path.string] {
+                openFiles += 1
+                return InMemoryFile(path: path, node: node, fileSystem: self)
+            }
             guard create else { throw LogError.io(operation: "open", path: path.string, errno: ENOENT) }
             let node = Node()
             files[path.string] = node
+            openFiles += 1
             return InMemoryFile(path: path, node: node, fileSystem: self)
         }
     }
@@ -133,6 +140,7 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
     }
 
     fileprivate func countSync() { syncCount += 1 }
+    fileprivate func countClose() { openFiles -= 1 }
     fileprivate func countRead(_ bytes: Int) { bytesReadCount += bytes }
 }
 
@@ -217,6 +225,14 @@ final class InMemoryFile: LogFile, @unchecked Sendable {
     }
 
     func close() throws {
-        fileSystem.withNode { _ in closed = true }
+        fileSystem.withNode { _ in
+            if !closed { fileSystem.countClose() }
+            closed = true
+        }
+    }
+
+    /// A file dropped without `close` gives its handle back too, as `POSIXFile` does.
+    deinit {
+        fileSystem.withNode { _ in if !closed { fileSystem.countClose() } }
     }
 }
