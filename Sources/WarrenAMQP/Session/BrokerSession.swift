@@ -69,7 +69,7 @@ final class BrokerSession {
         for consumer in state.consumers.values where consumer.queue != DirectReplyTo.queue {
             _ = broker.cancel(vhost: vhost, queue: consumer.queue, consumer: consumer.id)
         }
-        let references = state.unacked.map(\.reference)
+        let references = state.unsettledReferences
         if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
     }
 
@@ -82,7 +82,7 @@ final class BrokerSession {
         for state in channels.values {
             if let token = state.directReplyToken { broker.unregisterDirectReply(token: token) }
             consumers += state.consumers.values.filter { $0.queue != DirectReplyTo.queue }.map { (queue: $0.queue, $0.id) }
-            references += state.unacked.map(\.reference)
+            references += state.unsettledReferences
         }
         channels = [:]
         if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }

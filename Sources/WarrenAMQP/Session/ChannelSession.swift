@@ -71,3 +71,12 @@ struct ChannelSession {
         return [unacked.remove(at: index)]
     }
 }
+
+extension ChannelSession {
+    /// Deliveries the channel has not settled for good: unacknowledged ones, and those whose
+    /// ack, nack or reject waits in a transaction never committed (a closing channel discards
+    /// the transaction, so they go back to their queues, as in RabbitMQ).
+    var unsettledReferences: [DeliveryReference] {
+        unacked.map(\.reference) + (transaction?.settlements.flatMap { $0.unacked.map(\.reference) } ?? [])
+    }
+}
