@@ -127,3 +127,56 @@ def test_other_connections_keep_working_while_one_misbehaves(amqp_url, amqp_port
     channel = good.channel()
     assert channel.is_open and good.is_open
     good.close()
+
+
+def nested_table(depth):
+    """A field table holding a table holding a table ... `depth` levels deep."""
+    table = struct.pack(">I", 0)
+    for _ in range(depth):
+        entry = shortstr("k") + b"F" + table
+        table = struct.pack(">I", len(entry)) + entry
+    return table
+
+
+# Every kind of bad input, including those where RabbitMQ answers differently (see the tests
+# above): (needs open channel 1, bytes to send after the handshake, or None to send `greeting`
+# instead of a protocol header).
+EVERY_BAD_INPUT = {
+    **{name: (needs, data) for name, (needs, data, _) in SAME_AS_RABBITMQ.items()},
+    "unknown method": (True, frame(1, 1, method(60, 99))),
+    "unknown class": (True, frame(1, 1, method(99, 10))),
+    "unknown field table type": (True, queue_declare(1, "q", struct.pack(">I", 3) + shortstr("k") + b"Q")),
+    "field table nested 1,100 deep": (True, queue_declare(1, "deep", nested_table(1100))),
+    "body longer than declared": (True, publish(1) + content_header(1, 3) + frame(3, 1, b"abcdef")),
+    "channel above channel_max": (False, frame(1, 3000, method(20, 10, shortstr("")))),
+}
+GREETINGS = {"garbage instead of a protocol header": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(200)}
+
+
+def test_every_bad_input_leaves_other_connections_served(amqp_url, amqp_port):
+    """A connection that keeps publishing and getting while each bad input is tried on another."""
+    good = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = good.channel()
+    channel.confirm_delivery()
+    queue = channel.queue_declare("", exclusive=True).method.queue
+
+    def round_trip(label):
+        channel.basic_publish("", queue, label.encode())
+        method, _, body = channel.basic_get(queue, auto_ack=True)
+        assert body == label.encode(), f"after {label}"
+
+    for name, greeting in GREETINGS.items():
+        bad = RawConnection(amqp_port, handshake=False)
+        bad.send(greeting)
+        bad.outcome()
+        bad.close()
+        round_trip(name)
+    for name, (needs_channel, data) in EVERY_BAD_INPUT.items():
+        bad = RawConnection(amqp_port)
+        if needs_channel:
+            bad.open_channel(1)
+        bad.send(data)
+        bad.outcome()  # the broker has dealt with it (or, for RabbitMQ's body case, ignored it)
+        bad.close()
+        round_trip(name)
+    good.close()
