@@ -16,6 +16,27 @@ import WarrenTestSupport
         #expect(server.isClosed)
     }
 
+    @Test func clientThatConnectsAndSendsNothingIsDroppedAfterTenSeconds() throws {
+        let server = try EmbeddedAMQPServer()
+        server.loop.advanceTime(by: .seconds(9))
+        #expect(!server.isClosed)
+        server.loop.advanceTime(by: .seconds(1))
+        #expect(server.isClosed)
+        #expect(try server.writtenBytes() == [])
+    }
+
+    @Test func clientStuckBeforeOpenIsDroppedAfterTenSecondsFromConnecting() throws {
+        let server = try EmbeddedAMQPServer()
+        try server.send(ProtocolHeader.amqp091)
+        server.loop.advanceTime(by: .seconds(4))
+        try server.send(.connectionStartOk(.init(clientProperties: [:], mechanism: "PLAIN",
+                                                 response: Array("\0guest\0guest".utf8), locale: "en_US")))
+        server.loop.advanceTime(by: .seconds(5))
+        #expect(!server.isClosed)
+        server.loop.advanceTime(by: .seconds(1))
+        #expect(server.isClosed)
+    }
+
     @Test func openConnectionIsNotDroppedByTheHandshakeTimer() throws {
         let server = try EmbeddedAMQPServer()
         try server.handshake()
