@@ -180,3 +180,26 @@ def test_every_bad_input_leaves_other_connections_served(amqp_url, amqp_port):
         bad.close()
         round_trip(name)
     good.close()
+
+
+@pytest.mark.parametrize("exchange_type,text", [
+    ("", "COMMAND_INVALID - invalid exchange type ''"),
+    ("nope", "COMMAND_INVALID - unknown exchange type 'nope'"),
+])
+def test_an_unknown_exchange_type_closes_the_connection_503(amqp_port, exchange_type, text):
+    connection = RawConnection(amqp_port)
+    connection.open_channel(1)
+    connection.send(frame(1, 1, method(40, 10, struct.pack(">H", 0) + shortstr("ex-" + exchange_type) +
+                                      shortstr(exchange_type) + b"\x00" + struct.pack(">I", 0))))
+    assert connection.outcome() == ("connection.close", 503, text)
+
+
+def test_a_bad_x_match_is_406_naming_the_value(amqp_url):
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    queue = channel.queue_declare("", exclusive=True).method.queue
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as closed:
+        channel.queue_bind(queue, "amq.headers", arguments={"x-match": "foo"})
+    assert (closed.value.reply_code, closed.value.reply_text) == (
+        406, 'PRECONDITION_FAILED - Invalid x-match field value <<"foo">>; expected all, any, all-with-x, or any-with-x')
+    connection.close()

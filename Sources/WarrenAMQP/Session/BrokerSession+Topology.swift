@@ -54,9 +54,9 @@ extension BrokerSession {
 
     private func exchangeDeclare(_ m: AMQPProtocol.Exchange.Declare, method: Method, channel: UInt16) {
         guard let type = ExchangeType(rawValue: m.type) else {
-            // RabbitMQ treats an unknown exchange type as a hard error.
-            handler.run(handler.machine.fail(ProtocolError(.commandInvalid, "invalid exchange type '\(m.type)'",
-                                                           method: method)), context: context)
+            // RabbitMQ treats an unknown exchange type as a hard error, with these two texts.
+            let text = m.type.isEmpty ? "invalid exchange type ''" : "unknown exchange type '\(m.type)'"
+            handler.run(handler.machine.fail(ProtocolError(.commandInvalid, text, method: method)), context: context)
             return
         }
         let definition = ExchangeDefinition(name: m.exchange, type: type, durable: m.durable, autoDelete: m.autoDelete,

@@ -19,7 +19,7 @@ struct ExchangeRouter: Sendable {
         case .topic: topic.bind(binding.routingKey, to: binding.destination)
         case .headers:
             guard let compiled = HeadersBinding(arguments: binding.arguments) else {
-                throw BrokerError(.preconditionFailed, "Invalid x-match field value \(binding.arguments["x-match"].map { "\($0)" } ?? ""); expected all, any, all-with-x, or any-with-x")
+                throw BrokerError(.preconditionFailed, "Invalid x-match field value \(binding.arguments["x-match"]?.erlangTerm ?? ""); expected all, any, all-with-x, or any-with-x")
             }
             headers[compiled, default: []].insert(binding.destination)
         }

@@ -46,15 +46,21 @@ extension Policy {
     }
 
     /// A value as Erlang's `~p` prints it, which RabbitMQ's texts contain (`<<"x">>`, `5`).
-    public static func term(_ value: ArgumentValue) -> String {
-        switch value {
+    public static func term(_ value: ArgumentValue) -> String { value.erlangTerm }
+}
+
+extension ArgumentValue {
+    /// The value as Erlang's `~p` prints it, as RabbitMQ's error texts show client values:
+    /// strings as binaries (`<<"x">>`), integers and booleans as they are, tables as lists.
+    public var erlangTerm: String {
+        switch self {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return "\(number)"
         case .double(let number): return "\(number)"
-        case .bytes: return "<<\"\(value.string ?? "")\">>"
-        case .array(let values): return "[" + values.map(term).joined(separator: ",") + "]"
+        case .bytes: return "<<\"\(string ?? "")\">>"
+        case .array(let values): return "[" + values.map(\.erlangTerm).joined(separator: ",") + "]"
         case .table(let table):
-            return "[" + table.entries.map { "{\(term(.string($0.key))),\(term($0.value))}" }.joined(separator: ",") + "]"
+            return "[" + table.entries.map { "{<<\"\($0.key)\">>,\($0.value.erlangTerm)}" }.joined(separator: ",") + "]"
         case .void: return "null"
         case .decimal(_, let number): return "\(number)"
         case .timestamp(let number): return "\(number)"
