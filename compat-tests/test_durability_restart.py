@@ -180,3 +180,69 @@ def test_durable_definitions_survive_a_restart_and_transient_ones_do_not():
         connection.close()
     finally:
         warren.stop()
+
+
+def take(url, queue, group, count, offset=None):
+    """Reads and acks exactly `count` messages of `group` (prefetch `count`, bounded wait)."""
+    connection = pika.BlockingConnection(pika.URLParameters(url))
+    channel = connection.channel()
+    channel.basic_qos(prefetch_count=count)
+    arguments = {"x-consumer-group": group, **({"x-stream-offset": offset} if offset is not None else {})}
+    bodies = []
+    for method, _, body in channel.consume(queue, arguments=arguments, inactivity_timeout=10):
+        assert method is not None, f"{group}: only {len(bodies)} of {count}"
+        bodies.append(body)
+        channel.basic_ack(method.delivery_tag)
+        if len(bodies) == count:
+            break
+    channel.cancel()
+    channel.queue_declare(queue, passive=True)  # the acks are handled before this answer
+    connection.close()
+    return bodies
+
+
+def log_bytes(data_dir):
+    return sum(os.path.getsize(os.path.join(root, name))
+               for root, _, names in os.walk(data_dir) for name in names if name.endswith(".log"))
+
+
+def test_fan_out_by_groups_survives_a_restart_with_each_payload_on_disk_once():
+    """billing and analytics from the first message, audit from the next one, each at its own
+    pace; a SIGKILL in the middle; every group still gets every message once."""
+    warren = WarrenProcess().start()
+    payload = 1024
+    events = [f"{i:04d}".encode() + bytes(payload - 4) for i in range(250)]
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(warren.url))
+        channel = connection.channel()
+        channel.queue_declare("events", durable=True)
+        channel.confirm_delivery()
+        for body in events[:200]:
+            channel.basic_publish("", "events", body, pika.BasicProperties(delivery_mode=2))
+        connection.close()
+        assert take(warren.url, "events", "billing", 120, "first") == events[:120]
+        assert take(warren.url, "events", "analytics", 50, "first") == events[:50]
+        assert drain(warren.url, "events", 0, {"x-consumer-group": "audit", "x-stream-offset": "next"}) == []
+        before = log_bytes(warren.data_dir)
+        warren.kill()
+
+        warren.start()
+        connection = pika.BlockingConnection(pika.URLParameters(warren.url))
+        channel = connection.channel()
+        channel.confirm_delivery()
+        for body in events[200:]:
+            channel.basic_publish("", "events", body, pika.BasicProperties(delivery_mode=2))
+        connection.close()
+        assert take(warren.url, "events", "billing", 130) == events[120:]
+        assert take(warren.url, "events", "analytics", 200) == events[50:]
+        assert take(warren.url, "events", "audit", 50) == events[200:]
+        for group in ("billing", "analytics", "audit"):
+            assert drain(warren.url, "events", 0, {"x-consumer-group": group}) == [], group
+        # Three groups (four with the default one) read the queue; each payload is stored once:
+        # the log holds the 200, then 250, payloads plus framing, far from two copies of them.
+        after = log_bytes(warren.data_dir)
+        print(f"log bytes: {before} for 200 payloads of {payload} B, {after} for 250")
+        assert 200 * payload <= before < 1.25 * 200 * payload, before
+        assert 250 * payload <= after < 1.25 * 250 * payload, after
+    finally:
+        warren.stop()

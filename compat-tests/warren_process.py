@@ -24,7 +24,7 @@ class WarrenProcess:
 
     def start(self, deadline_seconds=30):
         self.process = subprocess.Popen([os.environ["WARREN_BIN"], "serve", "--port", str(self.port),
-                                         "--data-dir", self.data_dir],
+                                         "--management-port", "0", "--data-dir", self.data_dir],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + deadline_seconds
         while time.monotonic() < deadline:
