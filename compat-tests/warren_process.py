@@ -13,7 +13,8 @@ def free_port():
 
 
 class WarrenProcess:
-    def __init__(self, data_dir=None):
+    def __init__(self, data_dir=None, arguments=()):
+        self.arguments = list(arguments)
         self.port = free_port()
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="warren-own-")
         self.process = None
@@ -24,7 +25,7 @@ class WarrenProcess:
 
     def start(self, deadline_seconds=30):
         self.process = subprocess.Popen([os.environ["WARREN_BIN"], "serve", "--port", str(self.port),
-                                         "--management-port", "0", "--data-dir", self.data_dir],
+                                         "--management-port", "0", "--data-dir", self.data_dir, *self.arguments],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + deadline_seconds
         while time.monotonic() < deadline:

@@ -34,6 +34,13 @@ extension WarrenConfiguration {
         set { amqp.port = newValue }
     }
 
+    /// Largest message body accepted (RabbitMQ's `max_message_size`): the AMQP front door refuses
+    /// a larger publish with 406 as soon as its header declares the size; the broker checks too.
+    public var maxMessageSizeBytes: Int {
+        get { amqp.connection.messageSizeBytesMax }
+        set { amqp.connection.messageSizeBytesMax = newValue }
+    }
+
     /// Heartbeat interval offered in `connection.tune`, in seconds.
     public var heartbeatSeconds: UInt16 {
         get { amqp.connection.heartbeatSeconds }

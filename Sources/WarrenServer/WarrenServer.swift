@@ -34,6 +34,7 @@ public final class WarrenServer: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         var brokerConfiguration = BrokerConfiguration(dataDirectory: configuration.dataDirectory)
         brokerConfiguration.virtualHosts = configuration.amqp.connection.virtualHosts
+        brokerConfiguration.messageSizeBytesMax = configuration.maxMessageSizeBytes
         let loop = group.next()
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,

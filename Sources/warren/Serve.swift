@@ -24,12 +24,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Heartbeat interval offered to clients, in seconds (0 disables).")
     var heartbeat: UInt16 = 60
 
+    @Option(name: .customLong("max-message-size"),
+            help: "Largest message body accepted, in bytes (RabbitMQ's max_message_size; at most 536870912).")
+    var maxMessageSize = 128 * 1024 * 1024
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535, got \(port)")
+        }
+        guard (1...536_870_912).contains(maxMessageSize) else {
+            throw ValidationError("--max-message-size must be between 1 and 536870912 bytes, got \(maxMessageSize)")
         }
         guard (0...65535).contains(managementPort) else {
             throw ValidationError("--management-port must be between 0 and 65535, got \(managementPort)")
@@ -44,6 +51,7 @@ struct Serve: AsyncParsableCommand {
         configuration.amqpPort = port
         configuration.heartbeatSeconds = heartbeat
         configuration.dataDirectory = dataDirectory
+        configuration.maxMessageSizeBytes = maxMessageSize
         configuration.managementHost = host
         configuration.managementPort = managementPort
         configuration.managementEnabled = !noManagement

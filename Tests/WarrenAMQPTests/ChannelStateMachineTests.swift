@@ -23,6 +23,32 @@ import WarrenAMQP
         #expect(action.closeText == "CHANNEL_ERROR - expected 'channel.open'")
     }
 
+    @Test func aBodyLargerThanTheMaximumIsRefused406BeforeItArrives() {
+        var configuration = ConnectionConfiguration()
+        configuration.messageSizeBytesMax = 1024
+        var machine = ConnectionStateMachine(configuration: configuration, peerIsLoopback: true)
+        _ = machine.protocolHeaderReceived(.accepted)
+        _ = machine.frameReceived(Drive.method(.connectionStartOk(Drive.plainGuest)))
+        _ = machine.frameReceived(Drive.method(.connectionTuneOk(.init(channelMax: 2047, frameMax: 131_072, heartbeat: 0))))
+        _ = machine.frameReceived(Drive.method(.connectionOpen(.init(virtualHost: "/"))))
+        _ = machine.frameReceived(Drive.method(.channelOpen(.init()), channel: 1))
+        // At the limit: accepted.
+        #expect(machine.frameReceived(Drive.method(Drive.publish, channel: 1)) == .channel(1, .none))
+        #expect(machine.frameReceived(Drive.header(bodySize: 1024)) == .channel(1, .none))
+        if case .channel(1, .publish) = machine.frameReceived(Drive.body(String(repeating: "x", count: 1024))) {} else {
+            Issue.record("a body at the limit should be published")
+        }
+        // One byte over: the channel closes with RabbitMQ's text as soon as the header says so.
+        _ = machine.frameReceived(Drive.method(Drive.publish, channel: 1))
+        let refused = machine.frameReceived(Drive.header(bodySize: 1025))
+        #expect(refused.channelCloseCode == 406)
+        if case .send(1, .channelClose(let close)) = refused {
+            #expect(close.replyText == "PRECONDITION_FAILED - message size 1025 is larger than configured max size 1024")
+        }
+        // The body frames that follow are dropped with the closing channel.
+        #expect(machine.frameReceived(Drive.body("x")) == .channel(1, .none))
+    }
+
     @Test func channelAboveChannelMaxIs530() {
         var machine = Drive.open()
         #expect(machine.frameReceived(Drive.method(.channelOpen(.init()), channel: 3000)).closeCode == 530)

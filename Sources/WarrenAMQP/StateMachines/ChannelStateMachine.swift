@@ -26,7 +26,11 @@ struct ChannelStateMachine {
     }
 
     private(set) var state = State.open
-    private var content = ContentAssembler()
+    private var content: ContentAssembler
+
+    init(bodySizeMax: Int = ConnectionConfiguration.messageSizeBytesMaxDefault) {
+        content = ContentAssembler(bodySizeMax: UInt64(bodySizeMax))
+    }
 
     /// A method, header or body frame arrived on this channel.
     mutating func frameReceived(_ payload: Frame.Payload) throws(ProtocolError) -> ChannelEvent {
@@ -90,7 +94,7 @@ struct ChannelStateMachine {
     /// The server closes the channel with a soft error.
     mutating func close() {
         state = .closing
-        content = ContentAssembler()
+        content = ContentAssembler(bodySizeMax: content.bodySizeMax)
     }
 
     /// Methods a client sends on a channel for the broker to carry out.

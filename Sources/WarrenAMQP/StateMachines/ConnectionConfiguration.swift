@@ -11,6 +11,13 @@ public struct ConnectionConfiguration: Sendable {
     public var heartbeatSeconds: UInt16 = 60
     /// Seconds a client has to complete the handshake (header to `connection.open`).
     public var handshakeTimeoutSeconds: Int64 = 10
+    /// Largest message body a publish may declare (RabbitMQ's `max_message_size`): larger ones
+    /// close the channel with 406 before their body is buffered.
+    public var messageSizeBytesMax = ConnectionConfiguration.messageSizeBytesMaxDefault
+    /// RabbitMQ 3.10's default `max_message_size`, 128 MiB.
+    public static let messageSizeBytesMaxDefault = 128 * 1024 * 1024
+    /// RabbitMQ's ceiling for `max_message_size`, 512 MiB.
+    public static let messageSizeBytesMaxCeiling = 512 * 1024 * 1024
     /// Users and their passwords.
     public var users: [String: String] = ["guest": "guest"]
     /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).

@@ -24,7 +24,7 @@ extension ConnectionStateMachine {
             }
             return fail(ProtocolError(.unexpectedFrame, "expected method frame, got non method frame instead"))
         }
-        channels[frame.channel] = ChannelStateMachine()
+        channels[frame.channel] = ChannelStateMachine(bodySizeMax: configuration.messageSizeBytesMax)
         return .channelOpened(frame.channel)
     }
 

@@ -10,8 +10,12 @@ public struct AssembledContent: Equatable, Sendable {
 }
 
 /// Assembles `basic.publish` content. Errors follow RabbitMQ's texts and codes: a frame out of
-/// order is 505 UNEXPECTED_FRAME; a body longer than the header declared is 501 FRAME_ERROR.
+/// order is 505 UNEXPECTED_FRAME; a body longer than the header declared is 501 FRAME_ERROR; a
+/// header declaring more than `bodySizeMax` is 406, refused before any of the body is kept.
 struct ContentAssembler {
+    /// The largest body accepted (RabbitMQ's `max_message_size`).
+    var bodySizeMax: UInt64 = UInt64(ConnectionConfiguration.messageSizeBytesMaxDefault)
+
     enum State {
         case idle
         case awaitingHeader(Basic.Publish)
@@ -38,6 +42,14 @@ struct ContentAssembler {
             guard header.classID == AMQPClass.basic.rawValue else {
                 throw ProtocolError(.unexpectedFrame,
                                     "expected content header for class 60, got one for class \(header.classID) instead",
+                                    classID: 60, methodID: 40)
+            }
+            guard header.bodySize <= bodySizeMax else {
+                // RabbitMQ checks the assembled message; checking the declared size says the same
+                // and never buffers a body that will be refused.
+                state = .idle
+                throw ProtocolError(.preconditionFailed,
+                                    "message size \(header.bodySize) is larger than configured max size \(bodySizeMax)",
                                     classID: 60, methodID: 40)
             }
             if header.bodySize == 0 {
