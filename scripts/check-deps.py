@@ -15,7 +15,7 @@ ALLOWED = {
     "CWarrenCRC32C": set(),  # CRC-32C with the CPU instruction, for WarrenLog
     "WarrenLog": {"CWarrenCRC32C", "NIOCore", "SystemPackage", "Logging", "DequeModule"},
     "WarrenBroker": {"WarrenLog", "NIOCore", "NIOConcurrencyHelpers", "SystemPackage", "DequeModule", "Logging", "Metrics", "Atomics"},
-    "WarrenAMQP": {"AMQPProtocol", "WarrenBroker", "DequeModule", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "NIOSSL",
+    "WarrenAMQP": {"AMQPProtocol", "WarrenBroker", "DequeModule", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "NIOSSL", "NIOTLS",
                    "Logging", "ServiceLifecycle"},
     "WarrenHTTP": {"WarrenBroker", "Hummingbird", "HummingbirdTLS", "Logging", "NIOCore"},
     "WarrenDefinitionsSQLite": {"WarrenBroker", "SQLiteNIO", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging"},

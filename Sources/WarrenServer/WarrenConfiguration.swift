@@ -5,8 +5,12 @@ import WarrenHTTP
 
 /// Configuration of one Warren node.
 public struct WarrenConfiguration: Sendable {
-    /// The AMQP front door.
+    /// The AMQP front door (its `connection` settings hold for the TLS listener too).
     public var amqp = AMQPListenerConfiguration()
+    /// Whether the plain (non-TLS) listener runs; it may be turned off when TLS is on.
+    public var plainListenerEnabled = true
+    /// The AMQPS listener (RabbitMQ's 5671) and its TLS settings; nil turns it off.
+    public var amqps: (port: Int, tls: AMQPTLSConfiguration)?
     /// The management HTTP API; nil turns it off.
     public var management: ManagementConfiguration? = ManagementConfiguration()
     /// Where durable state lives; created on start if missing.
@@ -41,6 +45,21 @@ extension WarrenConfiguration {
         set { amqp.connection.messageSizeBytesMax = newValue }
     }
 
+    /// Users and their passwords (guest/guest by default, loopback only).
+    public var users: [String: String] {
+        get { amqp.connection.users }
+        set { amqp.connection.users = newValue }
+    }
+
+    /// The TLS listener's configuration: the plain one's settings on another port, with TLS.
+    var amqpsListener: AMQPListenerConfiguration? {
+        guard let amqps else { return nil }
+        var listener = amqp
+        listener.port = amqps.port
+        listener.tls = amqps.tls
+        return listener
+    }
+
     /// Heartbeat interval offered in `connection.tune`, in seconds.
     public var heartbeatSeconds: UInt16 {
         get { amqp.connection.heartbeatSeconds }
@@ -64,5 +83,18 @@ extension WarrenConfiguration {
     public var managementEnabled: Bool {
         get { management != nil }
         set { management = newValue ? (management ?? ManagementConfiguration()) : nil }
+    }
+}
+
+extension WarrenConfiguration {
+    /// Turns on the AMQPS listener on `port`: PEM files, and RabbitMQ's verify_peer and
+    /// fail_if_no_peer_cert.
+    public mutating func enableTLS(port: Int, certificateChainPath: String, privateKeyPath: String,
+                                   caCertificatesPath: String?, verifyPeer: Bool, failIfNoPeerCertificate: Bool) {
+        var tls = AMQPTLSConfiguration(certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath,
+                                       caCertificatesPath: caCertificatesPath)
+        tls.verifyPeer = verifyPeer
+        tls.failIfNoPeerCertificate = failIfNoPeerCertificate
+        amqps = (port, tls)
     }
 }

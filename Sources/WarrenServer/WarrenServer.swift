@@ -15,7 +15,12 @@ import WarrenHTTP
 /// until SIGTERM or SIGINT, then shuts down gracefully.
 public final class WarrenServer: Sendable {
     public let configuration: WarrenConfiguration
-    public let listener: AMQPListener
+    /// Every AMQP listener: the plain one (unless turned off), then the TLS one (if configured).
+    public let listeners: [AMQPListener]
+    /// The AMQPS listener, when TLS is configured.
+    public let tlsListener: AMQPListener?
+    /// The first listener (the plain one unless it is turned off).
+    public var listener: AMQPListener { listeners[0] }
     public let broker: Broker
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
@@ -39,8 +44,20 @@ public final class WarrenServer: Sendable {
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,
                              format: AMQPMessageFormat())
-        self.listener = AMQPListener(configuration: configuration.amqp, group: group, logger: logger, broker: broker)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: listener)]
+        var listeners: [AMQPListener] = []
+        if configuration.plainListenerEnabled {
+            listeners.append(AMQPListener(configuration: configuration.amqp, group: group, logger: logger, broker: broker))
+        }
+        if let amqps = configuration.amqpsListener {
+            let tls = AMQPListener(configuration: amqps, group: group, logger: logger, broker: broker)
+            listeners.append(tls)
+            self.tlsListener = tls
+        } else {
+            self.tlsListener = nil
+        }
+        precondition(!listeners.isEmpty, "at least one AMQP listener (plain or TLS) must run")
+        self.listeners = listeners
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = listeners.map { .init(service: $0) }
         if let management = configuration.management {
             let boundPort = self.managementBoundPort
             let api = ManagementAPI.application(
@@ -65,7 +82,8 @@ public final class WarrenServer: Sendable {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         logger.info("Warren starting", metadata: [
             "version": "\(WarrenVersion.string)",
-            "amqp": "\(configuration.amqp.host):\(configuration.amqp.port)",
+            "amqp": "\(configuration.plainListenerEnabled ? "\(configuration.amqp.host):\(configuration.amqp.port)" : "off")",
+            "amqps": "\(configuration.amqps.map { "\(configuration.amqp.host):\($0.port)" } ?? "off")",
             "data": "\(configuration.dataDirectory)",
         ])
         do {

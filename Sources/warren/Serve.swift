@@ -1,5 +1,6 @@
 // Serve.swift: `warren serve`: run a broker node.
 import ArgumentParser
+import Foundation
 import Logging
 import WarrenServer
 
@@ -28,6 +29,30 @@ struct Serve: AsyncParsableCommand {
             help: "Largest message body accepted, in bytes (RabbitMQ's max_message_size; at most 536870912).")
     var maxMessageSize = 128 * 1024 * 1024
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: turns on the AMQPS (TLS) listener.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-ca"), help: "PEM CA bundle client certificates are verified against.")
+    var tlsCA: String?
+
+    @Option(name: .customLong("tls-port"), help: "AMQPS port.")
+    var tlsPort = 5671
+
+    @Flag(name: .customLong("tls-verify-peer"), help: "Ask clients for a certificate and verify it (verify_peer).")
+    var tlsVerifyPeer = false
+
+    @Flag(name: .customLong("tls-fail-if-no-peer-cert"), help: "Refuse TLS clients without a certificate.")
+    var tlsFailIfNoPeerCertificate = false
+
+    @Flag(name: .customLong("no-plain"), help: "Do not listen for plain (non-TLS) AMQP.")
+    var noPlain = false
+
+    @Option(name: .customLong("user"), help: "An extra user, NAME:PASSWORD (repeatable; guest/guest always exists).")
+    var users: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -37,6 +62,27 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...536_870_912).contains(maxMessageSize) else {
             throw ValidationError("--max-message-size must be between 1 and 536870912 bytes, got \(maxMessageSize)")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        for (option, path) in [("--tls-cert", tlsCertificate), ("--tls-key", tlsKey), ("--tls-ca", tlsCA)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) {
+                throw ValidationError("\(option): cannot read \(path)")
+            }
+        }
+        if tlsCertificate == nil && (noPlain || tlsVerifyPeer || tlsFailIfNoPeerCertificate || tlsCA != nil) {
+            throw ValidationError("--no-plain, --tls-ca, --tls-verify-peer and --tls-fail-if-no-peer-cert need --tls-cert")
+        }
+        if tlsVerifyPeer && tlsCA == nil { throw ValidationError("--tls-verify-peer needs --tls-ca") }
+        if tlsFailIfNoPeerCertificate && !tlsVerifyPeer {
+            throw ValidationError("--tls-fail-if-no-peer-cert needs --tls-verify-peer")
+        }
+        guard (0...65535).contains(tlsPort) else {
+            throw ValidationError("--tls-port must be between 0 and 65535, got \(tlsPort)")
+        }
+        for user in users where user.split(separator: ":", maxSplits: 1).count != 2 || user.hasPrefix(":") {
+            throw ValidationError("--user must be NAME:PASSWORD, got '\(user)'")
         }
         guard (0...65535).contains(managementPort) else {
             throw ValidationError("--management-port must be between 0 and 65535, got \(managementPort)")
@@ -52,6 +98,16 @@ struct Serve: AsyncParsableCommand {
         configuration.heartbeatSeconds = heartbeat
         configuration.dataDirectory = dataDirectory
         configuration.maxMessageSizeBytes = maxMessageSize
+        for user in users {
+            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+            configuration.users[parts[0]] = parts[1]
+        }
+        if let tlsCertificate, let tlsKey {
+            configuration.enableTLS(port: tlsPort, certificateChainPath: tlsCertificate, privateKeyPath: tlsKey,
+                                    caCertificatesPath: tlsCA, verifyPeer: tlsVerifyPeer,
+                                    failIfNoPeerCertificate: tlsFailIfNoPeerCertificate)
+            configuration.plainListenerEnabled = !noPlain
+        }
         configuration.managementHost = host
         configuration.managementPort = managementPort
         configuration.managementEnabled = !noManagement

@@ -2,6 +2,8 @@
 import AMQPProtocol
 import Logging
 import NIOCore
+import NIOSSL
+import NIOTLS
 import WarrenBroker
 
 /// Sent through a server pipeline to close the connection for shutdown (320 CONNECTION_FORCED).
@@ -111,6 +113,13 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
         if event is ServerShutdownEvent {
             run(machine.shutdown(), context: context)
             flush(context: context)
+        } else if case TLSUserEvent.handshakeCompleted = event {
+            // A verified client certificate names the user EXTERNAL logs in as.
+            if let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate,
+               let der = try? certificate.toDERBytes() {
+                machine.certificateIdentity = CertificateSubject.commonName(derCertificate: der)
+            }
+            context.fireUserInboundEventTriggered(event)
         } else {
             context.fireUserInboundEventTriggered(event)
         }

@@ -2,6 +2,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import WarrenBroker
 
@@ -12,6 +13,8 @@ public struct AMQPListenerConfiguration: Sendable {
     public var connection: ConnectionConfiguration
     /// Seconds connections get to finish closing at shutdown before their sockets are cut.
     public var shutdownGraceSeconds: Int64 = 5
+    /// TLS (AMQPS) settings; nil for a plain listener.
+    public var tls: AMQPTLSConfiguration?
 
     public init(host: String = "127.0.0.1", port: Int = 5672, connection: ConnectionConfiguration = .init()) {
         self.host = host
@@ -48,13 +51,16 @@ public final class AMQPListener: Service, Sendable {
     public func run() async throws {
         let serverChannel: any Channel
         do {
-            serverChannel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port).get()
+            let sslContext = try configuration.tls?.makeContext()
+            serverChannel = try await makeBootstrap(sslContext: sslContext)
+                .bind(host: configuration.host, port: configuration.port).get()
         } catch {
             bound.fail(error)
             throw error
         }
         bound.succeed(serverChannel.localAddress!)
-        logger.info("AMQP listening", metadata: ["address": "\(serverChannel.localAddress!)"])
+        logger.info(configuration.tls == nil ? "AMQP listening" : "AMQPS (TLS) listening",
+                    metadata: ["address": "\(serverChannel.localAddress!)"])
         await withGracefulShutdownHandler {
             try? await serverChannel.closeFuture.get()
         } onGracefulShutdown: {
@@ -63,8 +69,9 @@ public final class AMQPListener: Service, Sendable {
         await closeConnections()
     }
 
-    private func makeBootstrap() -> ServerBootstrap {
+    private func makeBootstrap(sslContext: NIOSSLContext?) -> ServerBootstrap {
         let registry = self.registry
+        let handshakeTimeout = configuration.tls?.handshakeTimeout ?? .seconds(5)
         let connection = configuration.connection
         let logger = self.logger
         let broker = self.broker
@@ -81,6 +88,10 @@ public final class AMQPListener: Service, Sendable {
                     configuration: connection, peerIsLoopback: channel.remoteAddress?.isLoopback ?? false,
                     logger: connectionLogger, broker: broker, connectionID: id)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeTimeoutHandler(timeout: handshakeTimeout))
+                    }
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }

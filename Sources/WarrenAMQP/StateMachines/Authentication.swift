@@ -36,4 +36,9 @@ extension ConnectionConfiguration {
         guard let stored = users[credentials.username], stored == credentials.password else { return false }
         return peerIsLoopback || !loopbackOnlyUsers.contains(credentials.username)
     }
+
+    /// True when a certificate's user name is a known user allowed from this peer (EXTERNAL).
+    func acceptsExternal(_ username: String, peerIsLoopback: Bool) -> Bool {
+        users[username] != nil && (peerIsLoopback || !loopbackOnlyUsers.contains(username))
+    }
 }

@@ -31,8 +31,12 @@ public struct ConnectionConfiguration: Sendable {
 
     public init() {}
 
-    /// The `connection.start` this server sends.
-    public var start: Connection.Start {
+    /// The `connection.start` this server sends on a plain connection.
+    public var start: Connection.Start { start(offeringExternal: false) }
+
+    /// The `connection.start` this server sends; `EXTERNAL` comes first when the client
+    /// presented a verified certificate (TLS), as RabbitMQ's auth_mechanism_ssl lists it.
+    public func start(offeringExternal: Bool) -> Connection.Start {
         let capabilities: FieldTable = [
             "publisher_confirms": true, "exchange_exchange_bindings": true, "basic.nack": true,
             "consumer_cancel_notify": true, "connection.blocked": true, "consumer_priorities": true,
@@ -47,7 +51,8 @@ public struct ConnectionConfiguration: Sendable {
             "product": "Warren",
             "version": .longString(Array(version.utf8)),
         ]
-        return .init(serverProperties: properties, mechanisms: Array("PLAIN AMQPLAIN".utf8),
+        let mechanisms = offeringExternal ? "EXTERNAL PLAIN AMQPLAIN" : "PLAIN AMQPLAIN"
+        return .init(serverProperties: properties, mechanisms: Array(mechanisms.utf8),
                      locales: Array("en_US".utf8))
     }
 

@@ -29,11 +29,21 @@ extension ConnectionStateMachine {
         if case .table(let capabilities)? = startOk.clientProperties["capabilities"] {
             clientWantsAuthFailureClose = capabilities["authentication_failure_close"]?.bool ?? false
         }
-        guard startOk.mechanism == "PLAIN" || startOk.mechanism == "AMQPLAIN" else {
+        let offered = certificateIdentity != nil ? ["EXTERNAL", "PLAIN", "AMQPLAIN"] : ["PLAIN", "AMQPLAIN"]
+        guard offered.contains(startOk.mechanism) else {
             return fail(ProtocolError(.commandInvalid, "unknown authentication mechanism '\(startOk.mechanism)'"))
         }
-        guard let credentials = Credentials.parse(mechanism: startOk.mechanism, response: startOk.response),
-              configuration.accepts(credentials, peerIsLoopback: peerIsLoopback) else {
+        let accepted: String?
+        if startOk.mechanism == "EXTERNAL" {
+            // The certificate is the credential: its user must exist (and may come from here).
+            accepted = certificateIdentity.flatMap { configuration.acceptsExternal($0, peerIsLoopback: peerIsLoopback) ? $0 : nil }
+        } else if let credentials = Credentials.parse(mechanism: startOk.mechanism, response: startOk.response),
+                  configuration.accepts(credentials, peerIsLoopback: peerIsLoopback) {
+            accepted = credentials.username
+        } else {
+            accepted = nil
+        }
+        guard let username = accepted else {
             let refusal = ProtocolError(
                 .accessRefused,
                 "Login was refused using authentication mechanism \(startOk.mechanism). For details see the broker logfile.")
@@ -41,7 +51,7 @@ extension ConnectionStateMachine {
             state = .closing
             return .closeConnection(refusal.connectionClose)
         }
-        state = .awaitingTuneOk(user: credentials.username)
+        state = .awaitingTuneOk(user: username)
         return .send(channel: 0, .connectionTune(configuration.tune))
     }
 

@@ -23,6 +23,9 @@ public struct ConnectionStateMachine {
     public internal(set) var channelMax: UInt16
     public internal(set) var frameMax: UInt32
     public internal(set) var heartbeatSeconds: UInt16 = 0
+    /// The user name a verified TLS client certificate gives (its CN); with one, `EXTERNAL` is
+    /// offered and logs in as that user. Set by the handler once the TLS handshake completed.
+    public var certificateIdentity: String?
     /// Whether the client asked to be told why a login failed.
     var clientWantsAuthFailureClose = false
     var channels: [UInt16: ChannelStateMachine] = [:]
@@ -46,7 +49,7 @@ public struct ConnectionStateMachine {
         switch check {
         case .accepted:
             state = .awaitingStartOk
-            return .send(channel: 0, .connectionStart(configuration.start))
+            return .send(channel: 0, .connectionStart(configuration.start(offeringExternal: certificateIdentity != nil)))
         case .rejected:
             state = .closed
             return .rejectProtocolHeader

@@ -1,0 +1,159 @@
+"""AMQPS: TLS 1.2 and 1.3 only, client certificates verified against the configured CA, the
+EXTERNAL mechanism logging in as the certificate's CN, fail_if_no_peer_cert and the handshake
+timeout. Certificates are made here with openssl; each test module runs a Warren of its own
+with TLS on (the oracle's configuration file is written by the shared start script, which has
+no TLS settings)."""
+import os
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+
+import pika
+import pytest
+
+from warren_process import WarrenProcess, free_port
+
+pytestmark = [pytest.mark.warren_only("TLS listener settings cannot be given to the shared RabbitMQ start script"),
+              pytest.mark.client("pika over TLS, openssl s_client")]
+
+
+def openssl(*arguments, cwd):
+    subprocess.run(["openssl", *arguments], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def make_ca(directory, name):
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", f"{name}.key", "-out", f"{name}.pem", "-days", "2", "-subj", f"/CN={name}", cwd=directory)
+
+
+def make_certificate(directory, ca, name, common_name, server=False):
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", f"{name}.key",
+            "-out", f"{name}.csr", "-subj", f"/O=Warren tests/CN={common_name}", cwd=directory)
+    extensions = os.path.join(directory, f"{name}.ext")
+    with open(extensions, "w") as file:
+        file.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n" if server else "extendedKeyUsage=clientAuth\n")
+    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key", "-CAcreateserial",
+            "-out", f"{name}.pem", "-days", "2", "-extfile", extensions, cwd=directory)
+
+
+@pytest.fixture(scope="module")
+def certificates():
+    directory = tempfile.mkdtemp(prefix="warren-tls-")
+    make_ca(directory, "ca")
+    make_ca(directory, "rogue-ca")
+    make_certificate(directory, "ca", "server", "localhost", server=True)
+    make_certificate(directory, "ca", "svc-a", "svc-a")
+    make_certificate(directory, "ca", "nobody", "nobody")
+    make_certificate(directory, "rogue-ca", "impostor", "svc-a")
+    return lambda name: os.path.join(directory, name)
+
+
+def start_warren(certificates, *extra):
+    tls_port = free_port()
+    warren = WarrenProcess(arguments=[
+        "--tls-port", str(tls_port), "--tls-cert", certificates("server.pem"), "--tls-key", certificates("server.key"),
+        "--tls-ca", certificates("ca.pem"), "--tls-verify-peer", "--user", "svc-a:secret", *extra]).start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", tls_port)) == 0:
+                return warren, tls_port
+        time.sleep(0.05)
+    warren.stop()
+    raise TimeoutError("the TLS listener did not start")
+
+
+@pytest.fixture(scope="module")
+def warren(certificates):
+    warren, tls_port = start_warren(certificates)
+    yield tls_port
+    warren.stop()
+
+
+def client_context(certificates, version=None, certificate=None):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(certificates("ca.pem"))
+    if version is not None:
+        context.minimum_version = version
+        context.maximum_version = version
+    if certificate is not None:
+        context.load_cert_chain(certificates(f"{certificate}.pem"), certificates(f"{certificate}.key"))
+    return context
+
+
+def connect(port, context, credentials=pika.PlainCredentials("guest", "guest")):
+    return pika.BlockingConnection(pika.ConnectionParameters(
+        "127.0.0.1", port, credentials=credentials, ssl_options=pika.SSLOptions(context, "localhost"),
+        connection_attempts=1, socket_timeout=10))
+
+
+@pytest.mark.parametrize("version,name", [(ssl.TLSVersion.TLSv1_3, "TLSv1.3"), (ssl.TLSVersion.TLSv1_2, "TLSv1.2")])
+def test_pika_publishes_and_gets_over_tls(warren, certificates, version, name):
+    connection = connect(warren, client_context(certificates, version))
+    assert connection._impl._transport._sock.version() == name
+    channel = connection.channel()
+    channel.confirm_delivery()
+    queue = channel.queue_declare("", exclusive=True).method.queue
+    channel.basic_publish("", queue, b"over tls")
+    assert channel.basic_get(queue, auto_ack=True)[2] == b"over tls"
+    connection.close()
+
+
+@pytest.mark.parametrize("option,accepted", [("-tls1_1", False), ("-tls1", False), ("-tls1_2", True), ("-tls1_3", True)])
+def test_only_tls_1_2_and_1_3_are_accepted(warren, certificates, option, accepted):
+    # SECLEVEL=0 lets this openssl offer the old versions at all, so the refusal is the server's.
+    result = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{warren}", option, "-cipher",
+                             "DEFAULT:@SECLEVEL=0", "-CAfile", certificates("ca.pem")],
+                            input=b"", capture_output=True, timeout=30)
+    output = (result.stdout + result.stderr).decode(errors="replace")
+    if accepted:
+        assert "Cipher is (NONE)" not in output and "Verify return code: 0 (ok)" in output, output
+    else:
+        # The server answers the old version with a protocol_version alert: no cipher agreed.
+        assert result.returncode != 0 and "Cipher is (NONE)" in output, output
+        assert "alert protocol version" in output, output
+
+
+def test_a_client_certificate_from_an_unknown_ca_is_refused(warren, certificates):
+    with pytest.raises(pika.exceptions.AMQPConnectionError):
+        connect(warren, client_context(certificates, certificate="impostor"))
+
+
+def test_external_logs_in_as_the_certificates_common_name(warren, certificates):
+    connection = connect(warren, client_context(certificates, certificate="svc-a"), pika.credentials.ExternalCredentials())
+    channel = connection.channel()
+    queue = channel.queue_declare("", exclusive=True).method.queue
+    assert queue.startswith("amq.gen-")
+    connection.close()
+
+
+def test_external_refuses_a_certificate_whose_user_does_not_exist(warren, certificates):
+    with pytest.raises((pika.exceptions.ProbableAccessDeniedError, pika.exceptions.ProbableAuthenticationError,
+                        pika.exceptions.AuthenticationError)):
+        connect(warren, client_context(certificates, certificate="nobody"), pika.credentials.ExternalCredentials())
+
+
+def test_external_is_not_offered_without_a_client_certificate(warren, certificates):
+    with pytest.raises(pika.exceptions.AuthenticationError):
+        connect(warren, client_context(certificates), pika.credentials.ExternalCredentials())
+
+
+def test_fail_if_no_peer_cert_refuses_clients_without_one(certificates):
+    warren, tls_port = start_warren(certificates, "--tls-fail-if-no-peer-cert")
+    try:
+        with pytest.raises(pika.exceptions.AMQPConnectionError):
+            connect(tls_port, client_context(certificates))
+        connection = connect(tls_port, client_context(certificates, certificate="svc-a"))
+        connection.close()
+    finally:
+        warren.stop()
+
+
+def test_a_client_that_never_starts_the_handshake_is_dropped(warren):
+    with socket.create_connection(("127.0.0.1", warren)) as sock:
+        sock.settimeout(15)
+        start = time.monotonic()
+        assert sock.recv(1) == b""  # closed by the server: the handshake timeout is 5 s
+        assert 3 < time.monotonic() - start < 12
