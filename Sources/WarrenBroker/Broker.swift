@@ -1,5 +1,6 @@
 // Broker.swift: the broker core's entry point for front doors.
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SystemPackage
 import WarrenLog
@@ -17,6 +18,8 @@ public final class Broker: Sendable {
     let flusher: LogFlusher
     let logger: Logger
     let definitions: any DefinitionsStore
+    /// Users and permissions as of the last change, readable from any thread (logins).
+    let directorySnapshot = NIOLockedValueBox(UserDirectory.withGuest)
 
     /// `definitions` keeps durable exchanges, queues and bindings; `start()` restores them.
     /// Without one, definitions last as long as the process.
@@ -39,8 +42,8 @@ public final class Broker: Sendable {
         storage.removeTransient()
         // Built here, used only on `loop` from now on.
         self.state = NIOLoopBoundBox.makeBoxSendingValue(
-            BrokerState(configuration: configuration, storage: storage,
-                        definitions: definitions, format: format, logger: logger), eventLoop: loop)
+            BrokerState(configuration: configuration, storage: storage, definitions: definitions, format: format,
+                        logger: logger, directorySnapshot: directorySnapshot), eventLoop: loop)
     }
 
     /// Runs `body` on the broker's loop with its state.

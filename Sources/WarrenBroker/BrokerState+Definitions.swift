@@ -48,6 +48,17 @@ extension BrokerState {
     /// Rebuilds durable exchanges, queues (with their logs and groups) and bindings at start.
     /// An entry that cannot be restored is logged and skipped; the rest still come back.
     func restore(_ stored: StoredDefinitions) {
+        // Users: the stored ones; none stored (a new data directory) gives RabbitMQ's default guest.
+        if stored.users.isEmpty {
+            record(directory.users.values.map { .putUser($0) }
+                + directory.permissions.flatMap { vhost, users in users.map { .putPermission(vhost: vhost, user: $0.key, $0.value) } })
+        } else {
+            var restored = UserDirectory()
+            restored.loopbackOnlyUsers = directory.loopbackOnlyUsers
+            for user in stored.users { restored.put(user) }
+            for (vhost, user, permission) in stored.permissions { restored.setPermission(permission, user: user, vhost: vhost) }
+            directory = restored
+        }
         // Policies first: queues open with the arguments their policy gives them.
         for (vhost, policy) in stored.policies {
             guard policies[vhost] != nil else {

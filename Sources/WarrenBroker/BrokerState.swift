@@ -1,5 +1,6 @@
 // BrokerState.swift: the broker's state, touched only on the broker's loop.
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import WarrenLog
 
@@ -19,13 +20,19 @@ final class BrokerState {
     var intervalFlushTask: RepeatedTask?
     var topologies: [String: Topology] = [:]
     var queues: [String: [String: QueueRuntime]] = [:]
+    /// Users and permissions; every change is published to `directorySnapshot` for front doors.
+    var directory = UserDirectory.withGuest {
+        didSet { directorySnapshot.withLockedValue { $0 = directory } }
+    }
+    let directorySnapshot: NIOLockedValueBox<UserDirectory>
     /// Each vhost's policies by name, patterns compiled.
     var policies: [String: [String: CompiledPolicy]] = [:]
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 
     init(configuration: BrokerConfiguration, storage: QueueStorage, definitions: any DefinitionsStore,
-         format: any MessageFormat, logger: Logger) {
+         format: any MessageFormat, logger: Logger, directorySnapshot: NIOLockedValueBox<UserDirectory>) {
+        self.directorySnapshot = directorySnapshot
         self.configuration = configuration
         self.storage = storage
         self.definitions = definitions

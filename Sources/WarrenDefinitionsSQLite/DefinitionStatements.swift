@@ -51,6 +51,26 @@ enum DefinitionStatements {
                              .integer(policy.priority), .text(try StoredTable.json(policy.definition))])]
         case .deletePolicy(let vhost, let name):
             return [Statement(sql: "DELETE FROM policies WHERE vhost = ? AND name = ?", binds: [.text(vhost), .text(name)])]
+        case .putUser(let user):
+            return [Statement(sql: """
+                INSERT INTO users (name, password_hash, tags) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, tags = excluded.tags
+                """, binds: [.text(user.name), user.passwordHash.map(SQLiteData.text) ?? .null,
+                             .text(user.tags.joined(separator: ","))])]
+        case .deleteUser(let name):
+            return [
+                Statement(sql: "DELETE FROM users WHERE name = ?", binds: [.text(name)]),
+                Statement(sql: "DELETE FROM permissions WHERE user = ?", binds: [.text(name)]),
+            ]
+        case .putPermission(let vhost, let user, let permission):
+            return [Statement(sql: """
+                INSERT INTO permissions (vhost, user, configure, write, read) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (vhost, user) DO UPDATE SET configure = excluded.configure, write = excluded.write,
+                    read = excluded.read
+                """, binds: [.text(vhost), .text(user), .text(permission.configure), .text(permission.write),
+                             .text(permission.read)])]
+        case .deletePermission(let vhost, let user):
+            return [Statement(sql: "DELETE FROM permissions WHERE vhost = ? AND user = ?", binds: [.text(vhost), .text(user)])]
         case .putBinding(let vhost, let binding):
             return [Statement(sql: """
                 INSERT OR IGNORE INTO bindings (vhost, source, destination_kind, destination, routing_key, arguments)
@@ -94,6 +114,20 @@ enum DefinitionStatements {
         return (try text(row, "vhost"), Policy(
             name: try text(row, "name"), pattern: try text(row, "pattern"), applyTo: applyTo, priority: priority,
             definition: try StoredTable.table(json: try text(row, "definition"))))
+    }
+
+    static let selectUsers = "SELECT name, password_hash, tags FROM users ORDER BY seq"
+    static let selectPermissions = "SELECT vhost, user, configure, write, read FROM permissions ORDER BY seq"
+
+    static func user(_ row: SQLiteRow) throws -> User {
+        let tags = try text(row, "tags")
+        return User(name: try text(row, "name"), passwordHash: row.column("password_hash")?.string,
+                    tags: tags.isEmpty ? [] : tags.split(separator: ",").map(String.init))
+    }
+
+    static func permission(_ row: SQLiteRow) throws -> (String, String, Permission) {
+        (try text(row, "vhost"), try text(row, "user"),
+         Permission(configure: try text(row, "configure"), write: try text(row, "write"), read: try text(row, "read")))
     }
 
     static func group(_ row: SQLiteRow) throws -> (vhost: String, queue: String, group: String) {

@@ -55,5 +55,16 @@ enum DefinitionsSchema {
             priority INTEGER NOT NULL, definition TEXT NOT NULL,
             UNIQUE (vhost, name))
         """,
+        """
+        CREATE TABLE IF NOT EXISTS users (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE, password_hash TEXT, tags TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS permissions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            vhost TEXT NOT NULL, user TEXT NOT NULL, configure TEXT NOT NULL, write TEXT NOT NULL, read TEXT NOT NULL,
+            UNIQUE (vhost, user))
+        """,
     ]
 }

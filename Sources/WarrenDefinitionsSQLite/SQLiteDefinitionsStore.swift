@@ -74,16 +74,20 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
                     connection.query(DefinitionStatements.selectQueues)).and(
                         connection.query(DefinitionStatements.selectBindings)).and(
                             connection.query(DefinitionStatements.selectGroups)).and(
-                                connection.query(DefinitionStatements.selectPolicies))
+                                connection.query(DefinitionStatements.selectPolicies)).and(
+                                    connection.query(DefinitionStatements.selectUsers)).and(
+                                        connection.query(DefinitionStatements.selectPermissions))
             }
         }.flatMapThrowing { tables in
-            let ((((exchanges, queues), bindings), groups), policies) = tables
+            let ((((((exchanges, queues), bindings), groups), policies), users), permissions) = tables
             var stored = StoredDefinitions()
             stored.exchanges = try exchanges.map(DefinitionStatements.exchange)
             stored.queues = try queues.map(DefinitionStatements.queue)
             stored.bindings = try bindings.map(DefinitionStatements.binding)
             stored.groups = try groups.map(DefinitionStatements.group)
             stored.policies = try policies.map(DefinitionStatements.policy)
+            stored.users = try users.map(DefinitionStatements.user)
+            stored.permissions = try permissions.map(DefinitionStatements.permission)
             return stored
         }
     }

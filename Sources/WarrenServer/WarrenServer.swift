@@ -33,8 +33,8 @@ public final class WarrenServer: Sendable {
     public var managementPort: Int? { managementBoundPort.withLockedValue { $0 } }
 
     /// Builds a node; `signals` start a graceful shutdown (none in tests: call `shutdown()`).
-    public init(configuration: WarrenConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) {
-        self.configuration = configuration
+    public init(configuration given: WarrenConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) {
+        var configuration = given
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         var brokerConfiguration = BrokerConfiguration(dataDirectory: configuration.dataDirectory)
@@ -44,6 +44,10 @@ public final class WarrenServer: Sendable {
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,
                              format: AMQPMessageFormat())
+        // Logins on every listener read the broker's users and permissions.
+        let broker = self.broker
+        configuration.amqp.connection.directory = { broker.userDirectory }
+        self.configuration = configuration
         var listeners: [AMQPListener] = []
         if configuration.plainListenerEnabled {
             listeners.append(AMQPListener(configuration: configuration.amqp, group: group, logger: logger, broker: broker))
@@ -61,7 +65,7 @@ public final class WarrenServer: Sendable {
         if let management = configuration.management {
             let boundPort = self.managementBoundPort
             let api = ManagementAPI.application(
-                broker: broker, authenticator: ConfiguredUsers(configuration.amqp.connection), configuration: management,
+                broker: broker, authenticator: DirectoryUsers(broker: broker), configuration: management,
                 group: group, logger: logger, onRunning: { port in
                     boundPort.withLockedValue { $0 = port }
                     logger.info("management API listening", metadata: ["http": "\(management.host):\(port)"])
@@ -70,6 +74,15 @@ public final class WarrenServer: Sendable {
         }
         self.services = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals,
                                                           logger: logger))
+    }
+
+    /// Users given in the configuration (`--user`) other than the built-in guest: created or
+    /// updated at every start, administrators with every permission on `/`.
+    private func addConfiguredUsers() async throws {
+        for (name, password) in configuration.users.sorted(by: { $0.key < $1.key }) where name != "guest" {
+            _ = try await broker.putUser(User(name: name, password: password, tags: ["administrator"])).get()
+            _ = try await broker.setPermission(.all, user: name, vhost: "/").get()
+        }
     }
 
     /// Starts a graceful shutdown: connections get 320 CONNECTION_FORCED, then `run` returns.
@@ -88,6 +101,7 @@ public final class WarrenServer: Sendable {
         ])
         do {
             try await broker.start().get()
+            try await addConfiguredUsers()
             try await services.run()
         } catch {
             try? await broker.shutdown().get()

@@ -1,7 +1,9 @@
 import AMQPProtocol
 import NIOCore
+import NIOEmbedded
 import Testing
 import WarrenAMQP
+import WarrenTestSupport
 
 @Suite struct ConnectionHandshakeTests {
     @Test func acceptedHeaderIsAnsweredWithStartAndRabbitMQsCapabilities() throws {
@@ -54,14 +56,34 @@ import WarrenAMQP
         var machine = ConnectionStateMachine(configuration: .init(), peerIsLoopback: false)
         _ = machine.protocolHeaderReceived(.accepted)
         let action = machine.frameReceived(Drive.method(.connectionStartOk(Drive.plainGuest)))
-        #expect(action.closeCode == 403)
-        #expect(action.closeText == "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.")
+        // Refused after the handler's delay, with the close the client asked for.
+        guard case .refuseLogin(let close?) = action else {
+            Issue.record("expected a delayed refusal with connection.close, got \(action)")
+            return
+        }
+        #expect(close.replyCode == 403)
+        #expect(close.replyText == "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.")
     }
 
     @Test func wrongPasswordWithoutTheCapabilityJustDisconnects() {
         var machine = Drive.awaitingStartOk()
         let startOk = Connection.StartOk(mechanism: "PLAIN", response: Array("\0guest\0nope".utf8))
-        #expect(machine.frameReceived(Drive.method(.connectionStartOk(startOk))) == .disconnect)
+        #expect(machine.frameReceived(Drive.method(.connectionStartOk(startOk))) == .refuseLogin(nil))
+    }
+
+    @Test func aRefusedLoginClosesOnlyAfterTheDelay() throws {
+        let server = try EmbeddedAMQPServer()
+        try server.send(ProtocolHeader.amqp091)
+        _ = try server.writtenFrames()
+        try server.send(.connectionStartOk(.init(
+            clientProperties: ["capabilities": .table(["authentication_failure_close": true])],
+            mechanism: "PLAIN", response: Array("\0guest\0wrong".utf8), locale: "en_US")))
+        #expect(try server.writtenFrames() == [])
+        server.loop.advanceTime(by: .milliseconds(999))
+        #expect(!server.isClosed)
+        server.loop.advanceTime(by: .milliseconds(1))
+        #expect(EmbeddedAMQPServer.connectionClose(in: try server.writtenFrames())?.replyCode == 403)
+        #expect(server.isClosed)
     }
 
     @Test func unknownMechanismDisconnectsAsRabbitMQDoesBeforeTuning() {

@@ -48,6 +48,15 @@ extension AMQPConnectionHandler {
         case .disconnect:
             stopReading()
             flushThenClose(context: context)
+        case .refuseLogin(let close):
+            stopReading()
+            timers.cancelAll()
+            logger.info("login refused", metadata: ["peer": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")"])
+            let delay = machine.configuration.failedLoginDelay
+            context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
+                if let close { write(channel: 0, .connectionClose(close)) }
+                flushThenClose(context: context)
+            }
         case .channelOpened(let channel):
             session?.channelOpened(channel)
             write(channel: channel, .channelOpenOk(.init()))

@@ -1,6 +1,7 @@
 // Authentication.swift: PLAIN and AMQPLAIN responses, and the credential check.
 import AMQPProtocol
 import NIOCore
+import WarrenBroker
 
 /// Credentials taken from a `connection.start-ok` response.
 struct Credentials: Equatable {
@@ -33,12 +34,23 @@ struct Credentials: Equatable {
 extension ConnectionConfiguration {
     /// True when `credentials` name a known user with the right password, allowed from this peer.
     func accepts(_ credentials: Credentials, peerIsLoopback: Bool) -> Bool {
+        if let directory {
+            return directory().authenticate(credentials.username, password: credentials.password,
+                                            peerIsLoopback: peerIsLoopback) != nil
+        }
         guard let stored = users[credentials.username], stored == credentials.password else { return false }
         return peerIsLoopback || !loopbackOnlyUsers.contains(credentials.username)
     }
 
     /// True when a certificate's user name is a known user allowed from this peer (EXTERNAL).
     func acceptsExternal(_ username: String, peerIsLoopback: Bool) -> Bool {
-        users[username] != nil && (peerIsLoopback || !loopbackOnlyUsers.contains(username))
+        if let directory { return directory().authenticateExternal(username, peerIsLoopback: peerIsLoopback) != nil }
+        return users[username] != nil && (peerIsLoopback || !loopbackOnlyUsers.contains(username))
+    }
+
+    /// Whether `user` may open `vhost`: they need a permission there (RabbitMQ's rule).
+    func mayOpen(_ vhost: String, user: String) -> Bool {
+        guard let directory else { return true }
+        return directory().permission(user: user, vhost: vhost) != nil
     }
 }

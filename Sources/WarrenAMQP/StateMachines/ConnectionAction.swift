@@ -20,6 +20,9 @@ public enum ConnectionAction: Equatable, Sendable {
     case sendCloseOkAndDisconnect
     /// Close the socket without a word (RabbitMQ does so for errors before `tune-ok`).
     case disconnect
+    /// A refused login: after `failedLoginDelay`, send this `connection.close` (when the client
+    /// announced `authentication_failure_close`) and close the socket; read nothing meanwhile.
+    case refuseLogin(Connection.Close?)
     /// Connection is open: tell the broker which user and vhost it belongs to.
     case opened(user: String, virtualHost: String)
     /// An event on an open channel.

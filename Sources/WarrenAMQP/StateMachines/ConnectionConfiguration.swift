@@ -1,5 +1,7 @@
 // ConnectionConfiguration.swift: what the server offers in connection.start and connection.tune.
 import AMQPProtocol
+import NIOCore
+import WarrenBroker
 
 /// Settings of the AMQP front door that a connection's state machine needs.
 public struct ConnectionConfiguration: Sendable {
@@ -18,6 +20,11 @@ public struct ConnectionConfiguration: Sendable {
     public static let messageSizeBytesMaxDefault = 128 * 1024 * 1024
     /// RabbitMQ's ceiling for `max_message_size`, 512 MiB.
     public static let messageSizeBytesMaxCeiling = 512 * 1024 * 1024
+    /// The broker's users and permissions (`Broker.userDirectory`), read at login; without one
+    /// (front-door tests), `users` and `loopbackOnlyUsers` below decide and every vhost is open.
+    public var directory: (@Sendable () -> UserDirectory)?
+    /// How long a refused login waits before the connection closes (guessing passwords slowly).
+    public var failedLoginDelay: TimeAmount = .seconds(1)
     /// Users and their passwords.
     public var users: [String: String] = ["guest": "guest"]
     /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).

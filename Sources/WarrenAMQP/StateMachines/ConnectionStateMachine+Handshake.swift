@@ -15,6 +15,10 @@ extension ConnectionStateMachine {
             guard configuration.virtualHosts.contains(open.virtualHost) else {
                 return fail(ProtocolError(.notAllowed, "vhost \(open.virtualHost) not found", method: method))
             }
+            guard configuration.mayOpen(open.virtualHost, user: user) else {
+                return fail(ProtocolError(.notAllowed, "access to vhost '\(open.virtualHost)' refused for user '\(user)'",
+                                          method: method))
+            }
             state = .open(user: user, virtualHost: open.virtualHost)
             return .opened(user: user, virtualHost: open.virtualHost)
         case (_, .connectionClose):
@@ -47,9 +51,8 @@ extension ConnectionStateMachine {
             let refusal = ProtocolError(
                 .accessRefused,
                 "Login was refused using authentication mechanism \(startOk.mechanism). For details see the broker logfile.")
-            guard clientWantsAuthFailureClose else { return fail(refusal) }
             state = .closing
-            return .closeConnection(refusal.connectionClose)
+            return .refuseLogin(clientWantsAuthFailureClose ? refusal.connectionClose : nil)
         }
         state = .awaitingTuneOk(user: username)
         return .send(channel: 0, .connectionTune(configuration.tune))

@@ -16,6 +16,12 @@ public enum DefinitionChange: Sendable, Equatable {
     /// A policy, created or replaced.
     case putPolicy(vhost: String, Policy)
     case deletePolicy(vhost: String, name: String)
+    /// A user, created or replaced; deleting one removes their permissions too.
+    case putUser(User)
+    case deleteUser(name: String)
+    /// A user's permission in a vhost, set or cleared.
+    case putPermission(vhost: String, user: String, Permission)
+    case deletePermission(vhost: String, user: String)
 }
 
 /// Everything a store holds, as loaded at start.
@@ -25,6 +31,8 @@ public struct StoredDefinitions: Sendable, Equatable {
     public var bindings: [(vhost: String, Binding)] = []
     public var groups: [(vhost: String, queue: String, group: String)] = []
     public var policies: [(vhost: String, Policy)] = []
+    public var users: [User] = []
+    public var permissions: [(vhost: String, user: String, Permission)] = []
 
     public init() {}
 
@@ -34,6 +42,8 @@ public struct StoredDefinitions: Sendable, Equatable {
             && lhs.bindings.elementsEqual(rhs.bindings) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.groups.elementsEqual(rhs.groups) { $0 == $1 }
             && lhs.policies.elementsEqual(rhs.policies) { $0.vhost == $1.vhost && $0.1 == $1.1 }
+            && lhs.users == rhs.users
+            && lhs.permissions.elementsEqual(rhs.permissions) { $0.vhost == $1.vhost && $0.user == $1.user && $0.2 == $1.2 }
     }
 }
 

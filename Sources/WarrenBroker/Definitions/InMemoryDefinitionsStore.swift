@@ -74,6 +74,19 @@ extension StoredDefinitions {
             }
         case .deletePolicy(let vhost, let name):
             policies.removeAll { $0.vhost == vhost && $0.1.name == name }
+        case .putUser(let user):
+            if let index = users.firstIndex(where: { $0.name == user.name }) { users[index] = user } else { users.append(user) }
+        case .deleteUser(let name):
+            users.removeAll { $0.name == name }
+            permissions.removeAll { $0.user == name }
+        case .putPermission(let vhost, let user, let permission):
+            if let index = permissions.firstIndex(where: { $0.vhost == vhost && $0.user == user }) {
+                permissions[index].2 = permission
+            } else {
+                permissions.append((vhost, user, permission))
+            }
+        case .deletePermission(let vhost, let user):
+            permissions.removeAll { $0.vhost == vhost && $0.user == user }
         }
     }
 }

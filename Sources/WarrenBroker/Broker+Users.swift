@@ -1,0 +1,26 @@
+// Broker+Users.swift: users and permissions for the management API, and the snapshot logins read.
+import NIOConcurrencyHelpers
+import NIOCore
+
+extension Broker {
+    /// Users and permissions now, without waiting for the broker's loop (logins, access checks).
+    public var userDirectory: UserDirectory { directorySnapshot.withLockedValue { $0 } }
+
+    /// Creates or replaces a user; the result is true when the user is new.
+    public func putUser(_ user: User) -> EventLoopFuture<Bool> {
+        onLoopRecording { state in state.putUser(user) }
+    }
+
+    public func deleteUser(_ name: String) -> EventLoopFuture<Void> {
+        onLoopRecording { state in try state.deleteUser(name) }
+    }
+
+    /// Sets `user`'s permission in `vhost`; true when new.
+    public func setPermission(_ permission: Permission, user: String, vhost: String) -> EventLoopFuture<Bool> {
+        onLoopRecording { state in try state.setPermission(permission, user: user, vhost: vhost) }
+    }
+
+    public func clearPermission(user: String, vhost: String) -> EventLoopFuture<Void> {
+        onLoopRecording { state in try state.clearPermission(user: user, vhost: vhost) }
+    }
+}

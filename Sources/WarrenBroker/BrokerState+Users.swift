@@ -1,0 +1,36 @@
+// BrokerState+Users.swift: adding and removing users and permissions, recorded in the
+// definitions store and published to the directory snapshot front doors read.
+
+extension BrokerState {
+    /// Creates or replaces a user; true when new.
+    func putUser(_ user: User) -> Bool {
+        let created = directory.users[user.name] == nil
+        directory.put(user)
+        record([.putUser(user)])
+        return created
+    }
+
+    func deleteUser(_ name: String) throws {
+        guard directory.users[name] != nil else { throw BrokerError(.notFound, "no user '\(name)'") }
+        directory.remove(user: name)
+        record([.deleteUser(name: name)])
+    }
+
+    /// Sets a user's permission in a vhost; true when new.
+    func setPermission(_ permission: Permission, user: String, vhost: String) throws -> Bool {
+        guard topologies[vhost] != nil else { throw BrokerError(.notFound, "vhost_not_found") }
+        guard directory.users[user] != nil else { throw BrokerError(.notFound, "user_not_found") }
+        let created = directory.permission(user: user, vhost: vhost) == nil
+        directory.setPermission(permission, user: user, vhost: vhost)
+        record([.putPermission(vhost: vhost, user: user, permission)])
+        return created
+    }
+
+    func clearPermission(user: String, vhost: String) throws {
+        guard directory.permission(user: user, vhost: vhost) != nil else {
+            throw BrokerError(.notFound, "no permission of '\(user)' in vhost '\(vhost)'")
+        }
+        directory.setPermission(nil, user: user, vhost: vhost)
+        record([.deletePermission(vhost: vhost, user: user)])
+    }
+}

@@ -1,0 +1,104 @@
+// User.swift: users, their tags and their permissions per virtual host, as RabbitMQ keeps them.
+import Foundation
+
+/// A user: the password as RabbitMQ hashes it, and tags (administrator, monitoring,
+/// management, policymaker) that decide what the management API lets them do.
+public struct User: Sendable, Equatable {
+    public var name: String
+    /// `rabbit_password_hashing_sha256` of the password; nil: no password login (EXTERNAL only).
+    public var passwordHash: String?
+    public var tags: [String]
+
+    public init(name: String, passwordHash: String?, tags: [String] = []) {
+        self.name = name
+        self.passwordHash = passwordHash
+        self.tags = tags
+    }
+
+    /// A user whose password is hashed here.
+    public init(name: String, password: String, tags: [String] = []) {
+        self.init(name: name, passwordHash: PasswordHash.make(password), tags: tags)
+    }
+}
+
+/// What a user may do in one virtual host: regular expressions over resource names for the
+/// configure, write and read operations RabbitMQ checks.
+public struct Permission: Sendable, Equatable {
+    public var configure: String
+    public var write: String
+    public var read: String
+
+    public init(configure: String, write: String, read: String) {
+        self.configure = configure
+        self.write = write
+        self.read = read
+    }
+
+    public static let all = Permission(configure: ".*", write: ".*", read: ".*")
+}
+
+/// The three kinds of access RabbitMQ checks.
+public enum Access: String, Sendable {
+    case configure, write, read
+}
+
+/// Users and permissions as front doors read them: a value, so a login or an access check
+/// reads one snapshot without waiting for the broker's loop.
+public struct UserDirectory: Sendable {
+    public private(set) var users: [String: User] = [:]
+    /// vhost → user → permission.
+    public private(set) var permissions: [String: [String: Permission]] = [:]
+    /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).
+    public var loopbackOnlyUsers: Set<String> = ["guest"]
+
+    public init() {}
+
+    /// RabbitMQ's default: guest/guest, administrator, every permission on `/`.
+    public static var withGuest: UserDirectory {
+        var directory = UserDirectory()
+        directory.put(User(name: "guest", password: "guest", tags: ["administrator"]))
+        directory.setPermission(.all, user: "guest", vhost: "/")
+        return directory
+    }
+
+    public mutating func put(_ user: User) { users[user.name] = user }
+
+    /// Removes a user and every permission of theirs.
+    public mutating func remove(user name: String) {
+        users[name] = nil
+        for vhost in permissions.keys { permissions[vhost]![name] = nil }
+    }
+
+    public mutating func setPermission(_ permission: Permission?, user: String, vhost: String) {
+        permissions[vhost, default: [:]][user] = permission
+    }
+
+    /// The user when `password` is theirs and they may log in from this peer.
+    public func authenticate(_ name: String, password: String, peerIsLoopback: Bool) -> User? {
+        guard let user = users[name], let hash = user.passwordHash, PasswordHash.verify(password, against: hash),
+              peerIsLoopback || !loopbackOnlyUsers.contains(name) else { return nil }
+        return user
+    }
+
+    /// The user a verified certificate names (EXTERNAL): they must exist, no password asked.
+    public func authenticateExternal(_ name: String, peerIsLoopback: Bool) -> User? {
+        guard let user = users[name], peerIsLoopback || !loopbackOnlyUsers.contains(name) else { return nil }
+        return user
+    }
+
+    public func permission(user: String, vhost: String) -> Permission? { permissions[vhost]?[user] }
+
+    /// Whether `user` may `access` the resource `name` in `vhost` (RabbitMQ matches the
+    /// pattern unanchored; an empty pattern allows nothing).
+    public func allows(_ access: Access, user: String, vhost: String, resource name: String) -> Bool {
+        guard let permission = permission(user: user, vhost: vhost) else { return false }
+        let pattern: String
+        switch access {
+        case .configure: pattern = permission.configure
+        case .write: pattern = permission.write
+        case .read: pattern = permission.read
+        }
+        guard !pattern.isEmpty, let expression = try? NSRegularExpression(pattern: pattern) else { return false }
+        return expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+    }
+}
