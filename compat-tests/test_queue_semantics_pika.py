@@ -210,3 +210,9 @@ def test_stream_readers_start_at_last_or_at_a_timestamp(channel):
         assert got == [b"m3"]
     finally:
         channel.queue_delete(queue)
+
+
+def test_deleting_what_does_not_exist_succeeds(channel):
+    assert channel.queue_delete(name("missing")).method.message_count == 0
+    channel.exchange_delete(name("missing"))
+    assert channel.is_open

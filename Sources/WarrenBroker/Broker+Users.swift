@@ -23,4 +23,10 @@ extension Broker {
     public func clearPermission(user: String, vhost: String) -> EventLoopFuture<Void> {
         onLoopRecording { state in try state.clearPermission(user: user, vhost: vhost) }
     }
+
+    /// Fails with `error` after every operation submitted before it: a front door refusing a
+    /// method keeps its answers in order.
+    public func refuse(_ error: BrokerError) -> EventLoopFuture<Void> {
+        loop.submit { throw error }
+    }
 }

@@ -27,6 +27,10 @@ struct BasicAuthentication: RouterMiddleware {
                                                     peerIsLoopback: context.peerIsLoopback) else {
             throw APIError.loginFailed
         }
+        // The API is for users tagged for it, as in RabbitMQ.
+        guard !tags.isDisjoint(with: ["management", "policymaker", "monitoring", "administrator"]) else {
+            throw APIError(status: .unauthorized, error: "not_authorised", reason: "Not management user")
+        }
         var context = context
         context.user = (username, tags)
         return try await next(request, context)

@@ -20,6 +20,7 @@ public enum ManagementAPI {
         router.add(middleware: BasicAuthentication(authenticator: authenticator))
         let api = router.group("api")
         PolicyRoutes(broker: broker).register(on: api)
+        UserRoutes(broker: broker).register(on: api)
         return router
     }
 

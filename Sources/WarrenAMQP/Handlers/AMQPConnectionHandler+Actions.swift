@@ -27,7 +27,7 @@ extension AMQPConnectionHandler {
             timers.cancelHandshakeTimer()
             logger.info("connection opened", metadata: ["user": "\(user)", "vhost": "\(virtualHost)"])
             if let broker {
-                session = BrokerSession(broker: broker, connectionID: connectionID, vhost: virtualHost,
+                session = BrokerSession(broker: broker, connectionID: connectionID, vhost: virtualHost, user: user,
                                         handler: self, context: context)
             }
             write(channel: 0, .connectionOpenOk(.init()))

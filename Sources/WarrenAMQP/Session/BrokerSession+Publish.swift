@@ -17,6 +17,12 @@ extension BrokerSession {
     /// Returns when the message is stored (durable where it must be).
     @discardableResult
     func store(_ content: AssembledContent, channel: UInt16) -> EventLoopFuture<Void> {
+        let exchange = content.publish.exchange.isEmpty ? Self.defaultExchangeResource : content.publish.exchange
+        if let refused = refusal([(.write, "exchange", exchange)]) {
+            let refusedFuture = broker.refuse(refused)
+            whenDone(refusedFuture, channel: channel, method: .basicPublish(content.publish)) { _ in }
+            return refusedFuture
+        }
         var sequence: UInt64? = nil
         if channels[channel]!.confirmMode {
             sequence = channels[channel]!.nextPublishSequence

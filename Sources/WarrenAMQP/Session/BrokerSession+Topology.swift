@@ -6,10 +6,19 @@ import WarrenBroker
 extension BrokerSession {
     /// Carries out a method the channel state machine handed to the broker.
     func handle(_ method: Method, channel: UInt16) {
+        if let refused = refusal(for: method) {
+            // Through the broker's loop, so the refusal comes after the replies to earlier methods.
+            whenDone(broker.refuse(refused), channel: channel, method: method) { _ in }
+            return
+        }
         switch method {
         case .exchangeDeclare(let m): exchangeDeclare(m, method: method, channel: channel)
         case .exchangeDelete(let m):
-            whenDone(broker.deleteExchange(vhost: vhost, m.exchange, ifUnused: m.ifUnused), channel: channel, method: method) { _ in
+            // Deleting what does not exist succeeds, as in RabbitMQ 3.x.
+            let deleted = broker.deleteExchange(vhost: vhost, m.exchange, ifUnused: m.ifUnused).flatMapErrorThrowing { error in
+                guard (error as? BrokerError)?.kind == .notFound else { throw error }
+            }
+            whenDone(deleted, channel: channel, method: method) { _ in
                 self.reply(.exchangeDeleteOk(.init()), channel: channel, unless: m.nowait)
             }
         case .exchangeBind(let m):
@@ -43,7 +52,10 @@ extension BrokerSession {
             }
         case .queueDelete(let m):
             let future = broker.deleteQueue(vhost: vhost, m.queue, ifUnused: m.ifUnused, ifEmpty: m.ifEmpty,
-                                            connection: connectionID)
+                                            connection: connectionID).flatMapErrorThrowing { error -> UInt64 in
+                guard (error as? BrokerError)?.kind == .notFound else { throw error }
+                return 0  // a queue that does not exist is deleted already, as in RabbitMQ 3.x
+            }
             whenDone(future, channel: channel, method: method) { count in
                 self.reply(.queueDeleteOk(.init(messageCount: UInt32(clamping: count))), channel: channel, unless: m.nowait)
             }

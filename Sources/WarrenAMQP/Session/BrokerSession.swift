@@ -10,6 +10,11 @@ final class BrokerSession {
     let broker: Broker
     let connectionID: ConnectionID
     let vhost: String
+    /// The user who logged in; every method is checked against their permissions.
+    let user: String
+    /// The user directory as of the last channel.open: like RabbitMQ's per-channel permission
+    /// cache, a change reaches a connection's channels opened after it, and checks take no lock.
+    var directory: UserDirectory
     unowned let handler: AMQPConnectionHandler
     let context: ChannelHandlerContext
     var channels: [UInt16: ChannelSession] = [:]
@@ -17,11 +22,13 @@ final class BrokerSession {
     /// The next consumer-timeout check (see BrokerSession+AckTimeout.swift).
     var ackTimeoutCheck: (at: NIODeadline, task: Scheduled<Void>)?
 
-    init(broker: Broker, connectionID: ConnectionID, vhost: String, handler: AMQPConnectionHandler,
+    init(broker: Broker, connectionID: ConnectionID, vhost: String, user: String, handler: AMQPConnectionHandler,
          context: ChannelHandlerContext) {
         self.broker = broker
         self.connectionID = connectionID
         self.vhost = vhost
+        self.user = user
+        self.directory = broker.userDirectory
         self.handler = handler
         self.context = context
     }
@@ -60,6 +67,7 @@ final class BrokerSession {
     /// A channel opened.
     func channelOpened(_ channel: UInt16) {
         channels[channel] = ChannelSession()
+        directory = broker.userDirectory
     }
 
     /// A channel closed: its consumers end and its unacknowledged deliveries go back.
