@@ -140,3 +140,50 @@ def test_a_user_imported_with_a_rabbitmq_password_hash_logs_in(management, amqp_
         assert status == 200 and user["password_hash"] == body["password_hash"] and user["tags"] == ["management"]
     finally:
         management.call("DELETE", f"/users/{name}")
+
+
+def test_topic_permissions_decide_routing_keys_on_the_exchange(management, amqp_port):
+    """write on amq.topic: keys starting with the user's name ({username}); read: binding keys
+    starting with `allowed.`; another topic exchange without a topic permission: any key."""
+    name = f"topics-{SUFFIX}"
+    q = management.quote
+    assert management.call("PUT", f"/users/{q(name)}", {"password": "pw", "tags": ""})[0] == 201
+    assert management.call("PUT", f"/permissions/%2F/{q(name)}", {"configure": ".*", "write": ".*", "read": ".*"})[0] == 201
+    assert management.call("PUT", f"/topic-permissions/%2F/{q(name)}",
+                           {"exchange": "amq.topic", "write": "^{username}\\.", "read": "^allowed\\."})[0] == 201
+    status, listed = management.call("GET", f"/topic-permissions/%2F/{q(name)}")
+    assert status == 200 and listed == [{"user": name, "vhost": "/", "exchange": "amq.topic",
+                                         "write": "^{username}\\.", "read": "^allowed\\."}]
+
+    def run(operation):
+        connection = pika.BlockingConnection(pika.ConnectionParameters(
+            "127.0.0.1", amqp_port, credentials=pika.PlainCredentials(name, "pw")))
+        channel = connection.channel()
+        queue = channel.queue_declare("", exclusive=True).method.queue
+        try:
+            operation(channel, queue)
+            channel.queue_declare(queue, passive=True)
+            return "ok"
+        except pika.exceptions.ChannelClosedByBroker as closed:
+            return closed.reply_code, closed.reply_text
+        finally:
+            if connection.is_open:
+                connection.close()
+
+    def refusal(access, key, exchange="amq.topic"):
+        return 403, (f"ACCESS_REFUSED - {access} access to topic '{key}' in exchange '{exchange}' in vhost '/' "
+                     f"refused for user '{name}'")
+    try:
+        assert run(lambda c, _: c.basic_publish("amq.topic", f"{name}.orders", b"x")) == "ok"
+        assert run(lambda c, _: c.basic_publish("amq.topic", "someone-else.orders", b"x")) == \
+            refusal("write", "someone-else.orders")
+        assert run(lambda c, q: c.queue_bind(q, "amq.topic", "allowed.#")) == "ok"
+        assert run(lambda c, q: c.queue_bind(q, "amq.topic", "secret.#")) == refusal("read", "secret.#")
+        other = f"other-topic-{SUFFIX}"
+        run(lambda c, _: c.exchange_declare(other, "topic", auto_delete=False))
+        assert run(lambda c, _: c.basic_publish(other, "anything.at.all", b"x")) == "ok"
+        run(lambda c, _: c.exchange_delete(other))
+        assert management.call("DELETE", f"/topic-permissions/%2F/{q(name)}")[0] == 204
+        assert run(lambda c, _: c.basic_publish("amq.topic", "someone-else.orders", b"x")) == "ok"
+    finally:
+        management.call("DELETE", f"/users/{q(name)}")

@@ -24,6 +24,16 @@ extension Broker {
         onLoopRecording { state in try state.clearPermission(user: user, vhost: vhost) }
     }
 
+    /// Sets `user`'s topic permission on `permission.exchange` in `vhost`; true when new.
+    public func setTopicPermission(_ permission: TopicPermission, user: String, vhost: String) -> EventLoopFuture<Bool> {
+        onLoopRecording { state in try state.setTopicPermission(permission, user: user, vhost: vhost) }
+    }
+
+    /// Clears `user`'s topic permissions in `vhost`: on one exchange, or all of them.
+    public func clearTopicPermissions(user: String, vhost: String, exchange: String? = nil) -> EventLoopFuture<Void> {
+        onLoopRecording { state in try state.clearTopicPermissions(user: user, vhost: vhost, exchange: exchange) }
+    }
+
     /// Fails with `error` after every operation submitted before it: a front door refusing a
     /// method keeps its answers in order.
     public func refuse(_ error: BrokerError) -> EventLoopFuture<Void> {

@@ -57,6 +57,9 @@ extension BrokerState {
             restored.loopbackOnlyUsers = directory.loopbackOnlyUsers
             for user in stored.users { restored.put(user) }
             for (vhost, user, permission) in stored.permissions { restored.setPermission(permission, user: user, vhost: vhost) }
+            for (vhost, user, permission) in stored.topicPermissions {
+                restored.setTopicPermission(permission, user: user, vhost: vhost)
+            }
             directory = restored
         }
         // Policies first: queues open with the arguments their policy gives them.

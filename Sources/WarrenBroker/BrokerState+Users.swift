@@ -33,4 +33,24 @@ extension BrokerState {
         directory.setPermission(nil, user: user, vhost: vhost)
         record([.deletePermission(vhost: vhost, user: user)])
     }
+
+    /// Sets a user's topic permission on one exchange of a vhost; true when new.
+    func setTopicPermission(_ permission: TopicPermission, user: String, vhost: String) throws -> Bool {
+        guard topologies[vhost] != nil else { throw BrokerError(.notFound, "vhost_not_found") }
+        guard directory.users[user] != nil else { throw BrokerError(.notFound, "user_not_found") }
+        let created = directory.topicPermissions[vhost]?[user]?[permission.exchange] == nil
+        directory.setTopicPermission(permission, user: user, vhost: vhost)
+        record([.putTopicPermission(vhost: vhost, user: user, permission)])
+        return created
+    }
+
+    /// Clears a user's topic permissions in a vhost (one exchange, or all).
+    func clearTopicPermissions(user: String, vhost: String, exchange: String?) throws {
+        let existing = directory.topicPermissions[vhost]?[user] ?? [:]
+        guard exchange.map({ existing[$0] != nil }) ?? !existing.isEmpty else {
+            throw BrokerError(.notFound, "no topic permission of '\(user)' in vhost '\(vhost)'")
+        }
+        directory.clearTopicPermissions(user: user, vhost: vhost, exchange: exchange)
+        record([.deleteTopicPermissions(vhost: vhost, user: user, exchange: exchange)])
+    }
 }

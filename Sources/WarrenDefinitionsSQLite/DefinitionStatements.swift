@@ -61,7 +61,21 @@ enum DefinitionStatements {
             return [
                 Statement(sql: "DELETE FROM users WHERE name = ?", binds: [.text(name)]),
                 Statement(sql: "DELETE FROM permissions WHERE user = ?", binds: [.text(name)]),
+                Statement(sql: "DELETE FROM topic_permissions WHERE user = ?", binds: [.text(name)]),
             ]
+        case .putTopicPermission(let vhost, let user, let permission):
+            return [Statement(sql: """
+                INSERT INTO topic_permissions (vhost, user, exchange, write, read) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (vhost, user, exchange) DO UPDATE SET write = excluded.write, read = excluded.read
+                """, binds: [.text(vhost), .text(user), .text(permission.exchange), .text(permission.write),
+                             .text(permission.read)])]
+        case .deleteTopicPermissions(let vhost, let user, let exchange):
+            if let exchange {
+                return [Statement(sql: "DELETE FROM topic_permissions WHERE vhost = ? AND user = ? AND exchange = ?",
+                                  binds: [.text(vhost), .text(user), .text(exchange)])]
+            }
+            return [Statement(sql: "DELETE FROM topic_permissions WHERE vhost = ? AND user = ?",
+                              binds: [.text(vhost), .text(user)])]
         case .putPermission(let vhost, let user, let permission):
             return [Statement(sql: """
                 INSERT INTO permissions (vhost, user, configure, write, read) VALUES (?, ?, ?, ?, ?)
@@ -118,6 +132,13 @@ enum DefinitionStatements {
 
     static let selectUsers = "SELECT name, password_hash, tags FROM users ORDER BY seq"
     static let selectPermissions = "SELECT vhost, user, configure, write, read FROM permissions ORDER BY seq"
+
+    static let selectTopicPermissions = "SELECT vhost, user, exchange, write, read FROM topic_permissions ORDER BY seq"
+
+    static func topicPermission(_ row: SQLiteRow) throws -> (String, String, TopicPermission) {
+        (try text(row, "vhost"), try text(row, "user"),
+         TopicPermission(exchange: try text(row, "exchange"), write: try text(row, "write"), read: try text(row, "read")))
+    }
 
     static func user(_ row: SQLiteRow) throws -> User {
         let tags = try text(row, "tags")

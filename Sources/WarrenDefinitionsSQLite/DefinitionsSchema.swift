@@ -66,5 +66,11 @@ enum DefinitionsSchema {
             vhost TEXT NOT NULL, user TEXT NOT NULL, configure TEXT NOT NULL, write TEXT NOT NULL, read TEXT NOT NULL,
             UNIQUE (vhost, user))
         """,
+        """
+        CREATE TABLE IF NOT EXISTS topic_permissions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            vhost TEXT NOT NULL, user TEXT NOT NULL, exchange TEXT NOT NULL, write TEXT NOT NULL, read TEXT NOT NULL,
+            UNIQUE (vhost, user, exchange))
+        """,
     ]
 }

@@ -76,10 +76,11 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
                             connection.query(DefinitionStatements.selectGroups)).and(
                                 connection.query(DefinitionStatements.selectPolicies)).and(
                                     connection.query(DefinitionStatements.selectUsers)).and(
-                                        connection.query(DefinitionStatements.selectPermissions))
+                                        connection.query(DefinitionStatements.selectPermissions)).and(
+                                            connection.query(DefinitionStatements.selectTopicPermissions))
             }
         }.flatMapThrowing { tables in
-            let ((((((exchanges, queues), bindings), groups), policies), users), permissions) = tables
+            let (((((((exchanges, queues), bindings), groups), policies), users), permissions), topics) = tables
             var stored = StoredDefinitions()
             stored.exchanges = try exchanges.map(DefinitionStatements.exchange)
             stored.queues = try queues.map(DefinitionStatements.queue)
@@ -88,6 +89,7 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
             stored.policies = try policies.map(DefinitionStatements.policy)
             stored.users = try users.map(DefinitionStatements.user)
             stored.permissions = try permissions.map(DefinitionStatements.permission)
+            stored.topicPermissions = try topics.map(DefinitionStatements.topicPermission)
             return stored
         }
     }

@@ -21,6 +21,7 @@ public enum ManagementAPI {
         let api = router.group("api")
         PolicyRoutes(broker: broker).register(on: api)
         UserRoutes(broker: broker).register(on: api)
+        UserRoutes(broker: broker).registerTopicPermissions(on: api)
         return router
     }
 

@@ -40,7 +40,10 @@ extension BrokerSession {
 
     /// The first permission `method` needs that the user lacks, as RabbitMQ words it.
     func refusal(for method: Method) -> BrokerError? {
-        refusal(Self.accessNeeded(by: method))
+        if let refused = refusal(Self.accessNeeded(by: method)) { return refused }
+        if case .queueBind(let m) = method { return topicRefusal(.read, exchange: m.exchange, routingKey: m.routingKey) }
+        if case .queueUnbind(let m) = method { return topicRefusal(.read, exchange: m.exchange, routingKey: m.routingKey) }
+        return nil
     }
 
     func refusal(_ needed: [(WarrenBroker.Access, String, String)]) -> BrokerError? {
@@ -48,5 +51,15 @@ extension BrokerSession {
             return BrokerError(.accessRefused, "access to \(kind) '\(name)' in vhost '\(vhost)' refused for user '\(user)'")
         }
         return nil
+    }
+
+    /// RabbitMQ's topic authorisation: the routing key a user publishes with (write) or binds
+    /// a queue with (read) must match their topic permission on that exchange, if they have one.
+    /// (RabbitMQ applies topic permissions to topic exchanges; they are set per exchange name.)
+    func topicRefusal(_ access: WarrenBroker.Access, exchange: String, routingKey: String) -> BrokerError? {
+        guard !directory.allowsTopic(access, user: user, vhost: vhost, exchange: exchange, routingKey: routingKey) else {
+            return nil
+        }
+        return BrokerError(.accessRefused, "\(access.rawValue) access to topic '\(routingKey)' in exchange '\(exchange)' in vhost '\(vhost)' refused for user '\(user)'")
     }
 }

@@ -18,7 +18,8 @@ extension BrokerSession {
     @discardableResult
     func store(_ content: AssembledContent, channel: UInt16) -> EventLoopFuture<Void> {
         let exchange = content.publish.exchange.isEmpty ? Self.defaultExchangeResource : content.publish.exchange
-        if let refused = refusal([(.write, "exchange", exchange)]) {
+        if let refused = refusal([(.write, "exchange", exchange)])
+            ?? topicRefusal(.write, exchange: content.publish.exchange, routingKey: content.publish.routingKey) {
             let refusedFuture = broker.refuse(refused)
             whenDone(refusedFuture, channel: channel, method: .basicPublish(content.publish)) { _ in }
             return refusedFuture

@@ -22,6 +22,9 @@ public enum DefinitionChange: Sendable, Equatable {
     /// A user's permission in a vhost, set or cleared.
     case putPermission(vhost: String, user: String, Permission)
     case deletePermission(vhost: String, user: String)
+    /// A user's topic permission on one exchange in a vhost; deleting clears one exchange or all.
+    case putTopicPermission(vhost: String, user: String, TopicPermission)
+    case deleteTopicPermissions(vhost: String, user: String, exchange: String?)
 }
 
 /// Everything a store holds, as loaded at start.
@@ -33,6 +36,7 @@ public struct StoredDefinitions: Sendable, Equatable {
     public var policies: [(vhost: String, Policy)] = []
     public var users: [User] = []
     public var permissions: [(vhost: String, user: String, Permission)] = []
+    public var topicPermissions: [(vhost: String, user: String, TopicPermission)] = []
 
     public init() {}
 
@@ -44,6 +48,7 @@ public struct StoredDefinitions: Sendable, Equatable {
             && lhs.policies.elementsEqual(rhs.policies) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.users == rhs.users
             && lhs.permissions.elementsEqual(rhs.permissions) { $0.vhost == $1.vhost && $0.user == $1.user && $0.2 == $1.2 }
+            && lhs.topicPermissions.elementsEqual(rhs.topicPermissions) { $0.vhost == $1.vhost && $0.user == $1.user && $0.2 == $1.2 }
     }
 }
 

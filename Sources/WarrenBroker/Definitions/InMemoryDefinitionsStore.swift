@@ -79,6 +79,17 @@ extension StoredDefinitions {
         case .deleteUser(let name):
             users.removeAll { $0.name == name }
             permissions.removeAll { $0.user == name }
+            topicPermissions.removeAll { $0.user == name }
+        case .putTopicPermission(let vhost, let user, let permission):
+            if let index = topicPermissions.firstIndex(where: {
+                $0.vhost == vhost && $0.user == user && $0.2.exchange == permission.exchange
+            }) {
+                topicPermissions[index].2 = permission
+            } else {
+                topicPermissions.append((vhost, user, permission))
+            }
+        case .deleteTopicPermissions(let vhost, let user, let exchange):
+            topicPermissions.removeAll { $0.vhost == vhost && $0.user == user && (exchange == nil || $0.2.exchange == exchange) }
         case .putPermission(let vhost, let user, let permission):
             if let index = permissions.firstIndex(where: { $0.vhost == vhost && $0.user == user }) {
                 permissions[index].2 = permission

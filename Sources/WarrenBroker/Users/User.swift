@@ -37,6 +37,21 @@ public struct Permission: Sendable, Equatable {
     public static let all = Permission(configure: ".*", write: ".*", read: ".*")
 }
 
+/// Patterns over the routing keys of one topic exchange (RabbitMQ's topic permissions):
+/// `write` for the keys a user publishes with, `read` for the keys they bind queues with.
+/// `{username}` and `{vhost}` in a pattern stand for the user's name and the vhost.
+public struct TopicPermission: Sendable, Equatable {
+    public var exchange: String
+    public var write: String
+    public var read: String
+
+    public init(exchange: String, write: String, read: String) {
+        self.exchange = exchange
+        self.write = write
+        self.read = read
+    }
+}
+
 /// The three kinds of access RabbitMQ checks.
 public enum Access: String, Sendable {
     case configure, write, read
@@ -48,6 +63,8 @@ public struct UserDirectory: Sendable {
     public private(set) var users: [String: User] = [:]
     /// vhost → user → permission.
     public private(set) var permissions: [String: [String: Permission]] = [:]
+    /// vhost → user → exchange → topic permission.
+    public private(set) var topicPermissions: [String: [String: [String: TopicPermission]]] = [:]
     /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).
     public var loopbackOnlyUsers: Set<String> = ["guest"]
 
@@ -67,6 +84,27 @@ public struct UserDirectory: Sendable {
     public mutating func remove(user name: String) {
         users[name] = nil
         for vhost in permissions.keys { permissions[vhost]![name] = nil }
+        for vhost in topicPermissions.keys { topicPermissions[vhost]![name] = nil }
+    }
+
+    public mutating func setTopicPermission(_ permission: TopicPermission, user: String, vhost: String) {
+        topicPermissions[vhost, default: [:]][user, default: [:]][permission.exchange] = permission
+    }
+
+    /// Clears a user's topic permissions in a vhost: for one exchange, or all (nil).
+    public mutating func clearTopicPermissions(user: String, vhost: String, exchange: String? = nil) {
+        if let exchange { topicPermissions[vhost]?[user]?[exchange] = nil } else { topicPermissions[vhost]?[user] = nil }
+    }
+
+    /// Whether `user` may publish with (write) or bind with (read) `routingKey` on `exchange`.
+    /// With no topic permission for that exchange, every key is allowed, as in RabbitMQ.
+    public func allowsTopic(_ access: Access, user: String, vhost: String, exchange: String, routingKey: String) -> Bool {
+        guard let permission = topicPermissions[vhost]?[user]?[exchange] else { return true }
+        let pattern = (access == .write ? permission.write : permission.read)
+            .replacingOccurrences(of: "{username}", with: NSRegularExpression.escapedPattern(for: user))
+            .replacingOccurrences(of: "{vhost}", with: NSRegularExpression.escapedPattern(for: vhost))
+        guard !pattern.isEmpty, let expression = try? NSRegularExpression(pattern: pattern) else { return false }
+        return expression.firstMatch(in: routingKey, range: NSRange(routingKey.startIndex..., in: routingKey)) != nil
     }
 
     public mutating func setPermission(_ permission: Permission?, user: String, vhost: String) {

@@ -68,6 +68,58 @@ struct UserRoutes {
         }
     }
 
+    /// `/api/topic-permissions[/{vhost}/{user}]`: `{"exchange", "write", "read"}` per exchange.
+    func registerTopicPermissions(on api: RouterGroup<ManagementRequestContext>) {
+        api.get("topic-permissions") { _, context in
+            try context.require(["administrator"])
+            return try JSONBody.response(.array(topicPermissions()))
+        }
+        api.get("topic-permissions/:vhost/:user") { _, context in
+            try context.require(["administrator"])
+            let (vhost, user) = (try context.decoded("vhost"), try context.decoded("user"))
+            let found = topicPermissions().filter { $0["vhost"] == .string(vhost) && $0["user"] == .string(user) }
+            guard !found.isEmpty else { throw APIError.notFound }
+            return try JSONBody.response(.array(found))
+        }
+        api.put("topic-permissions/:vhost/:user") { request, context in
+            try context.require(["administrator"])
+            let (vhost, user) = (try context.decoded("vhost"), try context.decoded("user"))
+            let body = try await JSONBody.read(request, context: context)
+            let missing = ["exchange", "write", "read"].filter { body[$0] == nil }
+            guard missing.isEmpty else {
+                throw APIError.badRequest("[" + missing.map { "{key_missing,\($0)}" }.joined(separator: ",") + "]")
+            }
+            guard case .string(let exchange)? = body["exchange"], case .string(let write)? = body["write"],
+                  case .string(let read)? = body["read"] else { throw APIError.badRequest("exchange, write and read are strings") }
+            let permission = TopicPermission(exchange: exchange, write: write, read: read)
+            do {
+                let created = try await broker.setTopicPermission(permission, user: user, vhost: vhost).get()
+                return JSONBody.empty(created ? .created : .noContent)
+            } catch is BrokerError {
+                throw APIError.badRequest("vhost_or_user_not_found")
+            }
+        }
+        api.delete("topic-permissions/:vhost/:user") { _, context in
+            try context.require(["administrator"])
+            let (vhost, user) = (try context.decoded("vhost"), try context.decoded("user"))
+            do { try await broker.clearTopicPermissions(user: user, vhost: vhost).get() } catch is BrokerError {
+                throw APIError.notFound
+            }
+            return JSONBody.empty(.noContent)
+        }
+    }
+
+    private func topicPermissions() -> [JSONValue] {
+        broker.userDirectory.topicPermissions.sorted { $0.key < $1.key }.flatMap { vhost, users in
+            users.sorted { $0.key < $1.key }.flatMap { user, exchanges in
+                exchanges.values.sorted { $0.exchange < $1.exchange }.map {
+                    JSONValue.object(["user": .string(user), "vhost": .string(vhost), "exchange": .string($0.exchange),
+                                      "write": .string($0.write), "read": .string($0.read)])
+                }
+            }
+        }
+    }
+
     private func permissions() -> [JSONValue] {
         let directory = broker.userDirectory
         return directory.permissions.sorted { $0.key < $1.key }.flatMap { vhost, users in
