@@ -60,6 +60,6 @@ extension BrokerSession {
         guard !directory.allowsTopic(access, user: user, vhost: vhost, exchange: exchange, routingKey: routingKey) else {
             return nil
         }
-        return BrokerError(.accessRefused, "\(access.rawValue) access to topic '\(routingKey)' in exchange '\(exchange)' in vhost '\(vhost)' refused for user '\(user)'")
+        return BrokerError(.accessRefused, "access to topic '\(routingKey)' in exchange '\(exchange)' in vhost '\(vhost)' refused for user '\(user)'")
     }
 }
