@@ -115,4 +115,15 @@ extension Broker {
             for name in channelPrefetch.queues { try state.queues[vhost]?[name]?.dispatch() }
         }
     }
+
+    /// The front door wrote `count` deliveries of `consumer` and can take more: they return to
+    /// its window (`BrokerLimits.consumerWindowDeliveries`) and dispatch goes on.
+    public func grantDeliveries(vhost: String, queue: String, consumer: ConsumerID, count: Int) {
+        _ = onLoop { state in
+            guard let runtime = state.queues[vhost]?[queue], let name = runtime.groupOfConsumer[consumer],
+                  let group = runtime.groups[name], group.members[consumer] != nil else { return }
+            group.members[consumer]!.window += count
+            try runtime.dispatch()
+        }
+    }
 }

@@ -182,7 +182,7 @@ final class BrokerState {
                 }
                 waits.append(promise.futureResult)
             }
-            do { try runtime.dispatch() } catch {
+            do { try runtime.dispatch(acceptedAt: message.timestamp) } catch {
                 logger.error("dispatch failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
             if runtime.arguments.overflow == .dropHead { runtime.dropHeadsOverLimit() }

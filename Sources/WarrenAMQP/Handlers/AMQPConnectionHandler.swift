@@ -125,6 +125,12 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// The socket drained below its low watermark: the consumers' delivery windows refill.
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { session?.grantDeliveries() }
+        context.fireChannelWritabilityChanged()
+    }
+
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("connection error", metadata: ["error": "\(error)"])
         context.close(promise: nil)

@@ -185,6 +185,19 @@ extension BrokerSession {
             handler.writeContent(channel: channel, method: deliver, message: message)
         }
         handler.flushIfIdle(context: context)
+        let consumer = channels[channel]!.consumers[consumerTag]!
+        pendingGrants[DeliveryGrantKey(queue: consumer.queue, consumer: consumer.id), default: 0] += deliveries.count
+        if context.channel.isWritable { grantDeliveries() }
+    }
+
+    /// Gives the broker back the window of deliveries written since the last grant; called
+    /// when they are written and the socket can take more (else on writability).
+    func grantDeliveries() {
+        guard !pendingGrants.isEmpty else { return }
+        for (key, count) in pendingGrants {
+            broker.grantDeliveries(vhost: vhost, queue: key.queue, consumer: key.consumer, count: count)
+        }
+        pendingGrants.removeAll(keepingCapacity: true)
     }
 
     /// The queue was deleted: tell the client its consumer is gone (consumer_cancel_notify).

@@ -19,6 +19,9 @@ final class BrokerSession {
     let context: ChannelHandlerContext
     var channels: [UInt16: ChannelSession] = [:]
     private var nextConsumerNumber: UInt64 = 0
+    /// Deliveries written per consumer and not yet granted back to the broker (flow control:
+    /// granted once the socket is writable, see `BrokerLimits.consumerWindowDeliveries`).
+    var pendingGrants: [DeliveryGrantKey: Int] = [:]
     /// The next consumer-timeout check (see BrokerSession+AckTimeout.swift).
     var ackTimeoutCheck: (at: NIODeadline, task: Scheduled<Void>)?
 
@@ -96,4 +99,10 @@ final class BrokerSession {
         if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
         broker.connectionClosed(connectionID, vhost: vhost, consumers: consumers)
     }
+}
+
+/// A consumer of a queue, whose delivery window the session refills.
+struct DeliveryGrantKey: Hashable {
+    var queue: String
+    var consumer: ConsumerID
 }

@@ -15,9 +15,13 @@ final class ConsumerGroupRuntime {
         /// The channel-wide limit of `basic.qos` with global=true, if set.
         var channelPrefetch: ChannelPrefetch?
         var unacked = 0
+        /// Deliveries the front door takes before it grants more (`Broker.grantDeliveries`): it
+        /// grants them back once written and its socket is writable, so a client that stops
+        /// reading holds at most this many, whatever its prefetch or no-ack.
+        var window = BrokerLimits.consumerWindowDeliveries
 
         var hasCredit: Bool {
-            noAck || ((prefetch == 0 || unacked < prefetch) && channelPrefetch?.hasCredit != false)
+            window > 0 && (noAck || ((prefetch == 0 || unacked < prefetch) && channelPrefetch?.hasCredit != false))
         }
     }
 
@@ -67,6 +71,7 @@ final class ConsumerGroupRuntime {
 
     /// Counts a delivery to `id` against its prefetch limits.
     func delivered(to id: ConsumerID) {
+        members[id]!.window -= 1
         members[id]!.unacked += 1
         members[id]!.channelPrefetch?.unacked += 1
     }

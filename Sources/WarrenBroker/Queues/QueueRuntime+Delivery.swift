@@ -5,9 +5,12 @@ import WarrenLog
 extension QueueRuntime {
     /// Hands ready messages to members with credit, in every group, one batch per member.
     /// Partitions take turns; within a partition, offsets go out in order.
-    func dispatch() throws {
+    /// `acceptedAt`: the dispatch right after a publish judges expiry at the message's own
+    /// acceptance time, so `x-message-ttl: 0` reaches a consumer that is ready, as in RabbitMQ,
+    /// however long the step from storing to dispatching takes.
+    func dispatch(acceptedAt: Int64? = nil) throws {
         var batches: [ObjectIdentifier: (any DeliverySink, [Delivery])] = [:]
-        let now = host?.nowMilliseconds ?? 0
+        let now = acceptedAt ?? host?.nowMilliseconds ?? 0
         for group in groups.values where !group.members.isEmpty {
             let expires = checksExpiry && group.name == Self.defaultGroup
             var moved = Set<Int>()
