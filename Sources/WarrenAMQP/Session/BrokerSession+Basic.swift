@@ -168,8 +168,16 @@ extension BrokerSession {
             channels[channel]!.consumers[consumerTag]!.waitingForConsumeOk! += deliveries
             return
         }
-        let noAck = channels[channel]!.consumers[consumerTag]!.noAck
-        for delivery in deliveries {
+        let consumer = channels[channel]!.consumers[consumerTag]!
+        let noAck = consumer.noAck
+        let grantKey = DeliveryGrantKey(queue: consumer.queue, consumer: consumer.id)
+        for (index, delivery) in deliveries.enumerated() {
+            // A write that fails closes the connection, and with it every channel of the session:
+            // the deliveries not written yet go back to their queue (no-ack ones are settled).
+            guard channels[channel] != nil else {
+                if !noAck { broker.settle(vhost: vhost, deliveries[index...].map(\.reference), .requeue) }
+                return
+            }
             let tag = channels[channel]!.takeDeliveryTag()
             if !noAck {
                 trackUnacked(delivery, tag: tag, channel: channel)
@@ -184,9 +192,11 @@ extension BrokerSession {
             }
             handler.writeContent(channel: channel, method: deliver, message: message)
         }
+        // Flushing may find the socket gone and close the session's channels at once: the key
+        // was taken before, and a closed connection grants nothing.
         handler.flushIfIdle(context: context)
-        let consumer = channels[channel]!.consumers[consumerTag]!
-        pendingGrants[DeliveryGrantKey(queue: consumer.queue, consumer: consumer.id), default: 0] += deliveries.count
+        guard context.channel.isActive else { return }
+        pendingGrants[grantKey, default: 0] += deliveries.count
         if context.channel.isWritable { grantDeliveries() }
     }
 
