@@ -62,6 +62,24 @@ def amqp_url():
     return os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f")
 
 
+@pytest.fixture
+def connection(amqp_url):
+    """A pika BlockingConnection for one test (modules may define their own)."""
+    import pika
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    yield connection
+    if connection.is_open:
+        connection.close()
+
+
+@pytest.fixture
+def channel(connection):
+    """A channel of `connection` in confirm mode, so a refused publish raises."""
+    channel = connection.channel()
+    channel.confirm_delivery()
+    return channel
+
+
 @pytest.fixture(scope="session")
 def amqp_port():
     return int(os.environ.get("AMQP_PORT", "5672"))

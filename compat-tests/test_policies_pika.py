@@ -12,21 +12,6 @@ TIMEOUT = 10
 
 
 @pytest.fixture
-def connection(amqp_url):
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    yield connection
-    if connection.is_open:
-        connection.close()
-
-
-@pytest.fixture
-def channel(connection):
-    channel = connection.channel()
-    channel.confirm_delivery()
-    return channel
-
-
-@pytest.fixture
 def policies(management):
     """Sets policies for one test and clears every one it set afterwards."""
     names = []

@@ -39,11 +39,11 @@ def dead_letter_setup(channel, **queue_arguments):
     return dlx, dead, work
 
 
-def get_within(channel, queue, timeout=TIMEOUT):
+def get_within(channel, queue, timeout=TIMEOUT, auto_ack=True):
     """basic.get until a message comes (bounded): the event is the message arriving."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        method, properties, body = channel.basic_get(queue, auto_ack=True)
+        method, properties, body = channel.basic_get(queue, auto_ack=auto_ack)
         if method is not None:
             return method, properties, body
         channel.connection.process_data_events(time_limit=0.02)
@@ -265,7 +265,7 @@ def test_x_death_lists_every_hop_newest_first_with_its_time(channel, broker):
     channel.queue_bind(dead, dlx)
     before = int(time.time())
     channel.basic_publish("", first, b"hops")
-    method, _, _ = get_within_ack(channel, first)
+    method, _, _ = get_within(channel, first, auto_ack=False)
     channel.basic_reject(method.delivery_tag, requeue=False)
     _, properties, body = get_within(channel, dead)
     after = int(time.time())
@@ -286,14 +286,3 @@ def test_x_death_lists_every_hop_newest_first_with_its_time(channel, broker):
             (second, "expired", hop)
     else:
         assert "x-last-death-queue" not in headers
-
-
-def get_within_ack(channel, queue, timeout=TIMEOUT):
-    """basic.get with manual ack until a message comes (bounded)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        method, properties, body = channel.basic_get(queue)
-        if method is not None:
-            return method, properties, body
-        channel.connection.process_data_events(time_limit=0.02)
-    raise AssertionError(f"nothing arrived in {queue} within {timeout} s")

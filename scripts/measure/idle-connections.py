@@ -10,16 +10,8 @@ import os
 import struct
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "compat-tests"))
+from broker_process import rss_mib  # noqa: E402  (also puts compat-tests on the path)
 from amqpraw import RawConnection, frame, method, shortstr  # noqa: E402
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    raise SystemExit(f"no process {pid}")
 
 
 def main():
