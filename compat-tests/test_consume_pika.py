@@ -8,14 +8,6 @@ TIMEOUT = 10
 
 
 @pytest.fixture
-def connection(amqp_url):
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    yield connection
-    if connection.is_open:
-        connection.close()
-
-
-@pytest.fixture
 def channel(connection):
     return connection.channel()
 

@@ -8,14 +8,6 @@ import pytest
 TIMEOUT = 10
 
 
-@pytest.fixture
-def connection(amqp_url):
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    yield connection
-    if connection.is_open:
-        connection.close()
-
-
 def name():
     return f"ct-{uuid.uuid4().hex[:8]}"
 

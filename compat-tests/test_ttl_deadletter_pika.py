@@ -10,21 +10,6 @@ import pytest
 TIMEOUT = 10
 
 
-@pytest.fixture
-def connection(amqp_url):
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    yield connection
-    if connection.is_open:
-        connection.close()
-
-
-@pytest.fixture
-def channel(connection):
-    channel = connection.channel()
-    channel.confirm_delivery()
-    return channel
-
-
 def name(prefix="q"):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
