@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "WarrenAMQPTests",
             dependencies: [
-                "WarrenAMQP", "AMQPProtocol", "WarrenTestSupport", "AMQPClient", "WarrenServer",
+                "WarrenAMQP", "AMQPProtocol", "WarrenTestSupport", "AMQPClient", "WarrenServer", "WarrenBroker",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -30,7 +30,7 @@ public final class AMQPListener: Service, Sendable {
     let group: any EventLoopGroup
     let logger: Logger
     let broker: Broker?
-    private let registry = ConnectionRegistry()
+    let registry = ConnectionRegistry()
     private let bound: EventLoopPromise<SocketAddress>
 
     public init(configuration: AMQPListenerConfiguration, group: any EventLoopGroup, logger: Logger,

@@ -63,8 +63,11 @@ extension BrokerSession {
         let method = Method.basicPublish(publish)
         let future = broker.publish(vhost: vhost, message, routingKeys: [publish.routingKey] + extraKeys,
                                     headers: headers)
+        let bodyBytes = content.body.readableBytes
+        publishStarted(bodyBytes: bodyBytes)
         let stored = context.eventLoop.makePromise(of: Void.self)
         future.hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
+            publishFinished(bodyBytes: bodyBytes)
             switch result {
             case .success(let outcome):
                 outcome.stored.hop(to: context.eventLoop).cascade(to: stored)

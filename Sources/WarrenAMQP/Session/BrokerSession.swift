@@ -22,6 +22,11 @@ final class BrokerSession {
     /// Deliveries written per consumer and not yet granted back to the broker (flow control:
     /// granted once the socket is writable, see `BrokerLimits.consumerWindowDeliveries`).
     var pendingGrants: [DeliveryGrantKey: Int] = [:]
+    /// Publishes handed to the broker and not yet stored, and their body bytes; the socket is
+    /// not read while they are over the connection's limits (see BrokerSession+Flow.swift).
+    var publishesInFlight = 0
+    var publishBytesInFlight = 0
+    var readingPaused = false
     /// The next consumer-timeout check (see BrokerSession+AckTimeout.swift).
     var ackTimeoutCheck: (at: NIODeadline, task: Scheduled<Void>)?
 

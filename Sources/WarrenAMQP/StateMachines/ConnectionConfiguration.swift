@@ -25,6 +25,12 @@ public struct ConnectionConfiguration: Sendable {
     public var directory: (@Sendable () -> UserDirectory)?
     /// How long a refused login waits before the connection closes (guessing passwords slowly).
     public var failedLoginDelay: TimeAmount = .seconds(1)
+    /// Publishes of one connection handed to the broker and not yet stored, at most: past it
+    /// (or past `publishBytesInFlightMax`) the connection stops reading its socket until half
+    /// have been stored, so TCP back-pressure slows a publisher faster than storage.
+    public var publishesInFlightMax = 2_048
+    /// Body bytes of those publishes, at most (64 MiB).
+    public var publishBytesInFlightMax = 64 << 20
     /// Users and their passwords.
     public var users: [String: String] = ["guest": "guest"]
     /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).
