@@ -34,6 +34,30 @@ extension Broker {
         onLoopRecording { state in try state.clearTopicPermissions(user: user, vhost: vhost, exchange: exchange) }
     }
 
+    /// Counts a connection of `user` to `vhost`, or refuses it with RabbitMQ's text when a
+    /// vhost or user `max-connections` limit is reached. Pair with `connectionEnded`.
+    public func admitConnection(user: String, vhost: String) -> String? {
+        connectionCounts.admit(user: user, vhost: vhost, directory: userDirectory)
+    }
+
+    public func connectionEnded(user: String, vhost: String) {
+        connectionCounts.release(user: user, vhost: vhost)
+    }
+
+    /// Sets (a negative value: removes the effect of) a vhost limit; fails for an unknown name.
+    public func setVhostLimit(_ name: String, value: Int64, vhost: String) -> EventLoopFuture<Void> {
+        onLoopRecording { state in try state.setLimit(name, value: value, vhost: vhost, user: nil) }
+    }
+
+    public func setUserLimit(_ name: String, value: Int64, user: String) -> EventLoopFuture<Void> {
+        onLoopRecording { state in try state.setLimit(name, value: value, vhost: nil, user: user) }
+    }
+
+    /// Clears one limit (`name`) of a vhost or a user.
+    public func clearLimit(_ name: String, vhost: String? = nil, user: String? = nil) -> EventLoopFuture<Void> {
+        onLoopRecording { state in try state.clearLimit(name, vhost: vhost, user: user) }
+    }
+
     /// Fails with `error` after every operation submitted before it: a front door refusing a
     /// method keeps its answers in order.
     public func refuse(_ error: BrokerError) -> EventLoopFuture<Void> {

@@ -18,6 +18,8 @@ public final class Broker: Sendable {
     let flusher: LogFlusher
     let logger: Logger
     let definitions: any DefinitionsStore
+    /// Open connections per vhost and user, for `max-connections` limits.
+    let connectionCounts = ConnectionCounts()
     /// Users and permissions as of the last change, readable from any thread (logins).
     let directorySnapshot = NIOLockedValueBox(UserDirectory.withGuest)
 

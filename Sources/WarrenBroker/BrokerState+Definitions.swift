@@ -57,6 +57,8 @@ extension BrokerState {
             restored.loopbackOnlyUsers = directory.loopbackOnlyUsers
             for user in stored.users { restored.put(user) }
             for (vhost, user, permission) in stored.permissions { restored.setPermission(permission, user: user, vhost: vhost) }
+            restored.vhostLimits = stored.vhostLimits
+            restored.userLimits = stored.userLimits
             for (vhost, user, permission) in stored.topicPermissions {
                 restored.setTopicPermission(permission, user: user, vhost: vhost)
             }

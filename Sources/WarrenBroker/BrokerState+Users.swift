@@ -53,4 +53,28 @@ extension BrokerState {
         directory.clearTopicPermissions(user: user, vhost: vhost, exchange: exchange)
         record([.deleteTopicPermissions(vhost: vhost, user: user, exchange: exchange)])
     }
+
+    func setLimit(_ name: String, value: Int64, vhost: String?, user: String?) throws {
+        if let vhost {
+            guard topologies[vhost] != nil else { throw BrokerError(.notFound, "vhost_not_found") }
+            directory.vhostLimits[vhost, default: [:]][name] = value
+            record([.putVhostLimits(vhost: vhost, directory.vhostLimits[vhost]!)])
+        } else if let user {
+            guard directory.users[user] != nil else { throw BrokerError(.notFound, "user_not_found") }
+            directory.userLimits[user, default: [:]][name] = value
+            record([.putUserLimits(user: user, directory.userLimits[user]!)])
+        }
+    }
+
+    func clearLimit(_ name: String, vhost: String?, user: String?) throws {
+        if let vhost {
+            guard directory.vhostLimits[vhost]?[name] != nil else { throw BrokerError(.notFound, "no limit") }
+            directory.vhostLimits[vhost]![name] = nil
+            record([.putVhostLimits(vhost: vhost, directory.vhostLimits[vhost]!)])
+        } else if let user {
+            guard directory.userLimits[user]?[name] != nil else { throw BrokerError(.notFound, "no limit") }
+            directory.userLimits[user]![name] = nil
+            record([.putUserLimits(user: user, directory.userLimits[user]!)])
+        }
+    }
 }

@@ -73,6 +73,11 @@ final class BrokerState {
             return QueueStatus(name: definition.name, messageCount: 0, consumerCount: 0)
         }
         if !passive { _ = try QueueArguments(definition, vhost: vhost) }
+        if !passive, topologies[vhost]?.queues[definition.name] == nil,
+           let limit = directory.vhostLimit("max-queues", vhost: vhost), Int64(queues[vhost]?.count ?? 0) >= limit {
+            throw BrokerError(.preconditionFailed,
+                              "cannot declare queue '\(definition.name)': queue limit in vhost '\(vhost)' (\(limit)) is reached")
+        }
         let created = try withTopology(vhost) {
             try $0.declareQueue(definition, passive: passive, serverNamed: serverNamed, connection: connection)
         }

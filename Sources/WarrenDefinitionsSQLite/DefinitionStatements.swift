@@ -62,7 +62,18 @@ enum DefinitionStatements {
                 Statement(sql: "DELETE FROM users WHERE name = ?", binds: [.text(name)]),
                 Statement(sql: "DELETE FROM permissions WHERE user = ?", binds: [.text(name)]),
                 Statement(sql: "DELETE FROM topic_permissions WHERE user = ?", binds: [.text(name)]),
+                Statement(sql: "DELETE FROM user_limits WHERE user = ?", binds: [.text(name)]),
             ]
+        case .putVhostLimits(let vhost, let limits):
+            return [limits.isEmpty
+                ? Statement(sql: "DELETE FROM vhost_limits WHERE vhost = ?", binds: [.text(vhost)])
+                : Statement(sql: "INSERT OR REPLACE INTO vhost_limits (vhost, limits) VALUES (?, ?)",
+                            binds: [.text(vhost), .text(Self.limitsText(limits))])]
+        case .putUserLimits(let user, let limits):
+            return [limits.isEmpty
+                ? Statement(sql: "DELETE FROM user_limits WHERE user = ?", binds: [.text(user)])
+                : Statement(sql: "INSERT OR REPLACE INTO user_limits (user, limits) VALUES (?, ?)",
+                            binds: [.text(user), .text(Self.limitsText(limits))])]
         case .putTopicPermission(let vhost, let user, let permission):
             return [Statement(sql: """
                 INSERT INTO topic_permissions (vhost, user, exchange, write, read) VALUES (?, ?, ?, ?, ?)
@@ -132,6 +143,29 @@ enum DefinitionStatements {
 
     static let selectUsers = "SELECT name, password_hash, tags FROM users ORDER BY seq"
     static let selectPermissions = "SELECT vhost, user, configure, write, read FROM permissions ORDER BY seq"
+
+    static let selectVhostLimits = "SELECT vhost, limits FROM vhost_limits"
+    static let selectUserLimits = "SELECT user, limits FROM user_limits"
+
+    static func limitsText(_ limits: [String: Int64]) -> String {
+        limits.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+    }
+
+    static func limits(_ text: String) throws -> [String: Int64] {
+        var limits: [String: Int64] = [:]
+        for pair in text.split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let value = Int64(parts[1]) else {
+                throw DefinitionsStoreError("stored limit '\(pair)' is not name=value")
+            }
+            limits[String(parts[0])] = value
+        }
+        return limits
+    }
+
+    static func keyedLimits(_ row: SQLiteRow, key: String) throws -> (String, [String: Int64]) {
+        (try text(row, key), try limits(try text(row, "limits")))
+    }
 
     static let selectTopicPermissions = "SELECT vhost, user, exchange, write, read FROM topic_permissions ORDER BY seq"
 

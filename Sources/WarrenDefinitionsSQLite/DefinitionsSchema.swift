@@ -72,5 +72,8 @@ enum DefinitionsSchema {
             vhost TEXT NOT NULL, user TEXT NOT NULL, exchange TEXT NOT NULL, write TEXT NOT NULL, read TEXT NOT NULL,
             UNIQUE (vhost, user, exchange))
         """,
+        // Limits as `name=value` pairs joined by `;` (names are RabbitMQ's, values integers).
+        "CREATE TABLE IF NOT EXISTS vhost_limits (vhost TEXT PRIMARY KEY, limits TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS user_limits (user TEXT PRIMARY KEY, limits TEXT NOT NULL)",
     ]
 }

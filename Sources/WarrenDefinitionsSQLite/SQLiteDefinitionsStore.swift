@@ -77,10 +77,13 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
                                 connection.query(DefinitionStatements.selectPolicies)).and(
                                     connection.query(DefinitionStatements.selectUsers)).and(
                                         connection.query(DefinitionStatements.selectPermissions)).and(
-                                            connection.query(DefinitionStatements.selectTopicPermissions))
+                                            connection.query(DefinitionStatements.selectTopicPermissions)).and(
+                                                connection.query(DefinitionStatements.selectVhostLimits)).and(
+                                                    connection.query(DefinitionStatements.selectUserLimits))
             }
         }.flatMapThrowing { tables in
-            let (((((((exchanges, queues), bindings), groups), policies), users), permissions), topics) = tables
+            let (((((((((exchanges, queues), bindings), groups), policies), users), permissions), topics), vhostLimits),
+                 userLimits) = tables
             var stored = StoredDefinitions()
             stored.exchanges = try exchanges.map(DefinitionStatements.exchange)
             stored.queues = try queues.map(DefinitionStatements.queue)
@@ -90,6 +93,14 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
             stored.users = try users.map(DefinitionStatements.user)
             stored.permissions = try permissions.map(DefinitionStatements.permission)
             stored.topicPermissions = try topics.map(DefinitionStatements.topicPermission)
+            for row in vhostLimits {
+                let (vhost, limits) = try DefinitionStatements.keyedLimits(row, key: "vhost")
+                stored.vhostLimits[vhost] = limits
+            }
+            for row in userLimits {
+                let (user, limits) = try DefinitionStatements.keyedLimits(row, key: "user")
+                stored.userLimits[user] = limits
+            }
             return stored
         }
     }

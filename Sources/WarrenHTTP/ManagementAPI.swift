@@ -22,6 +22,7 @@ public enum ManagementAPI {
         PolicyRoutes(broker: broker).register(on: api)
         UserRoutes(broker: broker).register(on: api)
         UserRoutes(broker: broker).registerTopicPermissions(on: api)
+        LimitRoutes(broker: broker).register(on: api)
         return router
     }
 

@@ -2,6 +2,7 @@
 import AMQPProtocol
 import Logging
 import NIOCore
+import WarrenBroker
 
 extension AMQPConnectionHandler {
     /// Seconds to wait for `close-ok` after sending `connection.close` (RabbitMQ waits 3 s).
@@ -25,6 +26,14 @@ extension AMQPConnectionHandler {
             timers.startHeartbeats(context: context, handler: self, seconds: heartbeatSeconds)
         case .opened(let user, let virtualHost):
             timers.cancelHandshakeTimer()
+            if let broker {
+                // max-connections of the vhost and of the user (RabbitMQ's texts, 530).
+                if let refusal = broker.admitConnection(user: user, vhost: virtualHost) {
+                    run(machine.fail(ProtocolError(.notAllowed, refusal)), context: context)
+                    return
+                }
+                admitted = (user, virtualHost)
+            }
             logger.info("connection opened", metadata: ["user": "\(user)", "vhost": "\(virtualHost)"])
             if let broker {
                 session = BrokerSession(broker: broker, connectionID: connectionID, vhost: virtualHost, user: user,

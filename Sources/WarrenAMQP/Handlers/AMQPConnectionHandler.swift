@@ -37,6 +37,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     let connectionID: ConnectionID
     /// The broker side of this connection, once it is open.
     var session: BrokerSession?
+    /// The user and vhost this connection counts against in `max-connections` limits.
+    var admitted: (user: String, vhost: String)?
 
     public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool, logger: Logger,
                 broker: Broker? = nil, connectionID: ConnectionID = 0) {
@@ -55,6 +57,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     public func channelInactive(context: ChannelHandlerContext) {
         timers.cancelAll()
+        if let admitted { broker?.connectionEnded(user: admitted.user, vhost: admitted.vhost) }
+        admitted = nil
         session?.connectionClosed()
         session = nil
         context.fireChannelInactive()

@@ -25,6 +25,9 @@ public enum DefinitionChange: Sendable, Equatable {
     /// A user's topic permission on one exchange in a vhost; deleting clears one exchange or all.
     case putTopicPermission(vhost: String, user: String, TopicPermission)
     case deleteTopicPermissions(vhost: String, user: String, exchange: String?)
+    /// Every limit of a vhost, or of a user (an empty table clears them).
+    case putVhostLimits(vhost: String, [String: Int64])
+    case putUserLimits(user: String, [String: Int64])
 }
 
 /// Everything a store holds, as loaded at start.
@@ -37,6 +40,8 @@ public struct StoredDefinitions: Sendable, Equatable {
     public var users: [User] = []
     public var permissions: [(vhost: String, user: String, Permission)] = []
     public var topicPermissions: [(vhost: String, user: String, TopicPermission)] = []
+    public var vhostLimits: [String: [String: Int64]] = [:]
+    public var userLimits: [String: [String: Int64]] = [:]
 
     public init() {}
 
@@ -48,6 +53,7 @@ public struct StoredDefinitions: Sendable, Equatable {
             && lhs.policies.elementsEqual(rhs.policies) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.users == rhs.users
             && lhs.permissions.elementsEqual(rhs.permissions) { $0.vhost == $1.vhost && $0.user == $1.user && $0.2 == $1.2 }
+            && lhs.vhostLimits == rhs.vhostLimits && lhs.userLimits == rhs.userLimits
             && lhs.topicPermissions.elementsEqual(rhs.topicPermissions) { $0.vhost == $1.vhost && $0.user == $1.user && $0.2 == $1.2 }
     }
 }

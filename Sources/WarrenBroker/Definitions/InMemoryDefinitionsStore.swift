@@ -80,6 +80,11 @@ extension StoredDefinitions {
             users.removeAll { $0.name == name }
             permissions.removeAll { $0.user == name }
             topicPermissions.removeAll { $0.user == name }
+            userLimits[name] = nil
+        case .putVhostLimits(let vhost, let limits):
+            vhostLimits[vhost] = limits.isEmpty ? nil : limits
+        case .putUserLimits(let user, let limits):
+            userLimits[user] = limits.isEmpty ? nil : limits
         case .putTopicPermission(let vhost, let user, let permission):
             if let index = topicPermissions.firstIndex(where: {
                 $0.vhost == vhost && $0.user == user && $0.2.exchange == permission.exchange

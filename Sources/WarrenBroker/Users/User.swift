@@ -65,6 +65,10 @@ public struct UserDirectory: Sendable {
     public private(set) var permissions: [String: [String: Permission]] = [:]
     /// vhost → user → exchange → topic permission.
     public private(set) var topicPermissions: [String: [String: [String: TopicPermission]]] = [:]
+    /// vhost → limit name (`max-connections`, `max-queues`) → value; negative means none.
+    public var vhostLimits: [String: [String: Int64]] = [:]
+    /// user → limit name (`max-connections`, `max-channels`) → value; negative means none.
+    public var userLimits: [String: [String: Int64]] = [:]
     /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).
     public var loopbackOnlyUsers: Set<String> = ["guest"]
 
@@ -85,7 +89,12 @@ public struct UserDirectory: Sendable {
         users[name] = nil
         for vhost in permissions.keys { permissions[vhost]![name] = nil }
         for vhost in topicPermissions.keys { topicPermissions[vhost]![name] = nil }
+        userLimits[name] = nil
     }
+
+    /// A limit in force (non-negative), if any.
+    public func vhostLimit(_ name: String, vhost: String) -> Int64? { vhostLimits[vhost]?[name].flatMap { $0 >= 0 ? $0 : nil } }
+    public func userLimit(_ name: String, user: String) -> Int64? { userLimits[user]?[name].flatMap { $0 >= 0 ? $0 : nil } }
 
     public mutating func setTopicPermission(_ permission: TopicPermission, user: String, vhost: String) {
         topicPermissions[vhost, default: [:]][user, default: [:]][permission.exchange] = permission
