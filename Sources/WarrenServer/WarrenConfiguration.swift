@@ -45,6 +45,24 @@ extension WarrenConfiguration {
         set { amqp.connection.messageSizeBytesMax = newValue }
     }
 
+    /// The node's connection limit across listeners (RabbitMQ's `connection_max`); nil: none.
+    public var maxConnections: Int? {
+        get { amqp.connectionSlots?.limit }
+        set { amqp.connectionSlots = newValue.map(ConnectionSlots.init(limit:)) }
+    }
+
+    /// Highest channel number offered (RabbitMQ's `channel_max`, 2047).
+    public var channelMax: UInt16 {
+        get { amqp.connection.channelMax }
+        set { amqp.connection.channelMax = newValue }
+    }
+
+    /// Largest frame offered (RabbitMQ's `frame_max`, 131072).
+    public var frameMax: UInt32 {
+        get { amqp.connection.frameMax }
+        set { amqp.connection.frameMax = newValue }
+    }
+
     /// Users and their passwords (guest/guest by default, loopback only).
     public var users: [String: String] {
         get { amqp.connection.users }

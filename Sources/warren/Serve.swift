@@ -53,6 +53,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("user"), help: "An extra user, NAME:PASSWORD (repeatable; guest/guest always exists).")
     var users: [String] = []
 
+    @Option(name: .customLong("max-connections"), help: "The node's connection limit (connection_max); none by default.")
+    var maxConnections: Int?
+
+    @Option(name: .customLong("channel-max"), help: "Highest channel number offered to clients (1-65535).")
+    var channelMax = 2047
+
+    @Option(name: .customLong("frame-max"), help: "Largest frame offered to clients, in bytes (4096-1048576).")
+    var frameMax = 131_072
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -84,6 +93,13 @@ struct Serve: AsyncParsableCommand {
         for user in users where user.split(separator: ":", maxSplits: 1).count != 2 || user.hasPrefix(":") {
             throw ValidationError("--user must be NAME:PASSWORD, got '\(user)'")
         }
+        if let maxConnections, maxConnections < 0 {
+            throw ValidationError("--max-connections must be 0 or more, got \(maxConnections)")
+        }
+        guard (1...65535).contains(channelMax) else { throw ValidationError("--channel-max must be between 1 and 65535, got \(channelMax)") }
+        guard (4096...1_048_576).contains(frameMax) else {
+            throw ValidationError("--frame-max must be between 4096 and 1048576, got \(frameMax)")
+        }
         guard (0...65535).contains(managementPort) else {
             throw ValidationError("--management-port must be between 0 and 65535, got \(managementPort)")
         }
@@ -98,6 +114,9 @@ struct Serve: AsyncParsableCommand {
         configuration.heartbeatSeconds = heartbeat
         configuration.dataDirectory = dataDirectory
         configuration.maxMessageSizeBytes = maxMessageSize
+        configuration.maxConnections = maxConnections
+        configuration.channelMax = UInt16(channelMax)
+        configuration.frameMax = UInt32(frameMax)
         for user in users {
             let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
             configuration.users[parts[0]] = parts[1]

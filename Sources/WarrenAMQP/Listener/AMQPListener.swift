@@ -15,6 +15,8 @@ public struct AMQPListenerConfiguration: Sendable {
     public var shutdownGraceSeconds: Int64 = 5
     /// TLS (AMQPS) settings; nil for a plain listener.
     public var tls: AMQPTLSConfiguration?
+    /// The node's connection limit, shared with the node's other listeners; nil: no limit.
+    public var connectionSlots: ConnectionSlots?
 
     public init(host: String = "127.0.0.1", port: Int = 5672, connection: ConnectionConfiguration = .init()) {
         self.host = host
@@ -80,7 +82,16 @@ public final class AMQPListener: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
+            .childChannelInitializer { [connectionSlots = configuration.connectionSlots] channel in
+                if let connectionSlots {
+                    guard connectionSlots.take() else {
+                        logger.warning("connection refused", metadata: [
+                            "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
+                            "reason": "node connection limit (\(connectionSlots.limit)) is reached"])
+                        return channel.eventLoop.makeFailedFuture(ConnectionLimitReached(limit: connectionSlots.limit))
+                    }
+                    channel.closeFuture.whenComplete { _ in connectionSlots.give() }
+                }
                 let id = registry.add(channel)
                 var connectionLogger = logger
                 connectionLogger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"

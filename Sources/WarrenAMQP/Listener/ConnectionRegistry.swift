@@ -23,3 +23,28 @@ final class ConnectionRegistry: Sendable {
 
     var all: [any Channel] { channels.withLockedValue { Array($0.values) } }
 }
+
+/// The node's connection limit (RabbitMQ's `connection_max`), shared by every listener: a TCP
+/// connection past it is closed as soon as it is accepted, as RabbitMQ's listener does.
+public final class ConnectionSlots: Sendable {
+    public let limit: Int
+    private let used = NIOLockedValueBox(0)
+
+    public init(limit: Int) { self.limit = limit }
+
+    /// Takes a slot; false when every slot is taken.
+    func take() -> Bool {
+        used.withLockedValue { used in
+            guard used < limit else { return false }
+            used += 1
+            return true
+        }
+    }
+
+    func give() { used.withLockedValue { $0 -= 1 } }
+}
+
+struct ConnectionLimitReached: Error, CustomStringConvertible {
+    var limit: Int
+    var description: String { "connection refused: node connection limit (\(limit)) is reached" }
+}
