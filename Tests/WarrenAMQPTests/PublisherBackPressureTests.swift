@@ -1,6 +1,7 @@
 import AMQPClient
 import Dispatch
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
@@ -24,6 +25,8 @@ import WarrenServer
         let (server, task, port) = try await ServerOverTCPTests.startServer()
         let connection = try await AMQPConnection.connect(to: AMQPURL(port: port),
                                                           eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        let events = NIOLockedValueBox<[AMQPBlockedEvent]>([])
+        connection.setBlockedHandler { event in events.withLockedValue { $0.append(event) } }
         let channel = try await connection.openChannel()
         _ = try await channel.queueDeclare("fast", exclusive: true)
         // The broker's loop is busy (a stand-in for storage that cannot keep up).
@@ -53,6 +56,13 @@ import WarrenServer
         }
         #expect(stored == UInt32(count))
         #expect(try await Self.session(server) { $0.readingPaused } == false)
+        // The client announced connection.blocked: it was told each time it was held back and
+        // released (more than once while the backlog drained), ending released.
+        let told = events.withLockedValue { $0 }
+        let pairs = told.count / 2
+        #expect(pairs >= 1 && told.count % 2 == 0)
+        #expect(told == Array(repeating: [AMQPBlockedEvent.blocked(reason: "publishes waiting for storage"), .unblocked],
+                              count: pairs).flatMap { $0 })
         try await connection.close()
         await server.shutdown()
         try await task.value

@@ -1,9 +1,15 @@
 // BrokerSession+Flow.swift: back-pressure on publishers. A connection whose publishes the
 // broker has not stored yet go past its limits stops reading its socket; TCP then slows the
-// client, so nothing is buffered without bound. Reading resumes once half are stored.
+// client, so nothing is buffered without bound. Reading resumes once half are stored. A client
+// that announced the `connection.blocked` capability is told both ways (RabbitMQ sends these
+// for resource alarms only; the security issue asks for them here too, so the client knows why).
+import AMQPProtocol
 import NIOCore
 
 extension BrokerSession {
+    /// The `connection.blocked` reason while publishes wait for storage.
+    static let blockedReason = "publishes waiting for storage"
+
     func publishStarted(bodyBytes: Int) {
         publishesInFlight += 1
         publishBytesInFlight += bodyBytes
@@ -12,6 +18,10 @@ extension BrokerSession {
                               || publishBytesInFlight >= configuration.publishBytesInFlightMax) {
             readingPaused = true
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            if handler.machine.clientWantsBlockedNotifications {
+                handler.write(channel: 0, .connectionBlocked(.init(reason: Self.blockedReason)))
+                handler.flushIfIdle(context: context)
+            }
         }
     }
 
@@ -23,6 +33,10 @@ extension BrokerSession {
             && publishBytesInFlight <= configuration.publishBytesInFlightMax / 2 {
             readingPaused = false
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            if handler.machine.clientWantsBlockedNotifications {
+                handler.write(channel: 0, .connectionUnblocked(.init()))
+                handler.flushIfIdle(context: context)
+            }
         }
     }
 }

@@ -32,6 +32,7 @@ extension ConnectionStateMachine {
     private mutating func startOkReceived(_ startOk: Connection.StartOk) -> ConnectionAction {
         if case .table(let capabilities)? = startOk.clientProperties["capabilities"] {
             clientWantsAuthFailureClose = capabilities["authentication_failure_close"]?.bool ?? false
+            clientWantsBlockedNotifications = capabilities["connection.blocked"]?.bool ?? false
         }
         let offered = certificateIdentity != nil ? ["EXTERNAL", "PLAIN", "AMQPLAIN"] : ["PLAIN", "AMQPLAIN"]
         guard offered.contains(startOk.mechanism) else {

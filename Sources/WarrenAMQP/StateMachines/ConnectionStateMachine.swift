@@ -28,6 +28,8 @@ public struct ConnectionStateMachine {
     public var certificateIdentity: String?
     /// Whether the client asked to be told why a login failed.
     var clientWantsAuthFailureClose = false
+    /// Whether the client announced the `connection.blocked` capability.
+    public internal(set) var clientWantsBlockedNotifications = false
     var channels: [UInt16: ChannelStateMachine] = [:]
 
     public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool) {
