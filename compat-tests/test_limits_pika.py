@@ -78,3 +78,23 @@ def test_a_vhost_queue_limit_refuses_new_queues_406(amqp_port, limits):
 def test_bad_limits_are_refused_with_rabbitmqs_reasons(management, name, value, reason):
     status, reply = management.call("PUT", f"/vhost-limits/%2F/{name}", {"value": value})
     assert (status, reply) == (400, {"error": "bad_request", "reason": reason})
+
+
+def test_a_user_channel_limit_closes_the_connection_530(amqp_port, limits, management):
+    user = f"few-channels-{SUFFIX}"
+    assert management.call("PUT", f"/users/{user}", {"password": "pw", "tags": ""})[0] == 201
+    assert management.call("PUT", f"/permissions/%2F/{user}", {"configure": ".*", "write": ".*", "read": ".*"})[0] == 201
+    try:
+        limits("user", user, "max-channels", 2)
+        connection = connect(amqp_port, user, "pw")
+        first = connection.channel()
+        connection.channel()
+        first.close()
+        connection.channel()  # a closed channel frees its slot
+        with pytest.raises(pika.exceptions.ConnectionClosedByBroker) as refused:
+            connection.channel()
+        assert (refused.value.reply_code, refused.value.reply_text) == (
+            530, f"NOT_ALLOWED - number of channels opened for user '{user}' has reached the maximum allowed user "
+                 "limit of (2)")
+    finally:
+        management.call("DELETE", f"/users/{user}")

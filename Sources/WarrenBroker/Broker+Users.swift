@@ -44,6 +44,16 @@ extension Broker {
         connectionCounts.release(user: user, vhost: vhost)
     }
 
+    /// Counts a channel of `user`, or refuses it with RabbitMQ's text at their `max-channels`.
+    /// Pair with `channelsEnded`.
+    public func admitChannel(user: String) -> String? {
+        connectionCounts.admitChannel(user: user, directory: userDirectory)
+    }
+
+    public func channelsEnded(user: String, count: Int) {
+        connectionCounts.releaseChannels(user: user, count: count)
+    }
+
     /// Sets (a negative value: removes the effect of) a vhost limit; fails for an unknown name.
     public func setVhostLimit(_ name: String, value: Int64, vhost: String) -> EventLoopFuture<Void> {
         onLoopRecording { state in try state.setLimit(name, value: value, vhost: vhost, user: nil) }

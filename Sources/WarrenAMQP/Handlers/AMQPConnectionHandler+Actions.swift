@@ -67,6 +67,14 @@ extension AMQPConnectionHandler {
                 flushThenClose(context: context)
             }
         case .channelOpened(let channel):
+            if let broker, let admitted {
+                // The user's max-channels, across their connections (530, RabbitMQ's text).
+                if let refusal = broker.admitChannel(user: admitted.user) {
+                    run(machine.fail(ProtocolError(.notAllowed, refusal)), context: context)
+                    return
+                }
+                countedChannels.insert(channel)
+            }
             session?.channelOpened(channel)
             write(channel: channel, .channelOpenOk(.init()))
         case .channel(let channel, let event):
@@ -76,11 +84,14 @@ extension AMQPConnectionHandler {
 
     private func runChannelEvent(_ event: ChannelEvent, channel: UInt16, context: ChannelHandlerContext) {
         switch event {
-        case .none, .closeConfirmed:
+        case .none:
             break
+        case .closeConfirmed:
+            releaseCountedChannel(channel)
         case .reply(let method):
             write(channel: channel, method)
         case .closedByClient:
+            releaseCountedChannel(channel)
             session?.channelClosed(channel)
             run(machine.channelReleased(channel), context: context)
         case .brokerMethod(let method):
@@ -99,6 +110,12 @@ extension AMQPConnectionHandler {
             }
             session.publish(content, channel: channel)
         }
+    }
+
+    /// A channel the user's `max-channels` counted has closed.
+    private func releaseCountedChannel(_ channel: UInt16) {
+        guard countedChannels.remove(channel) != nil, let admitted else { return }
+        broker?.channelsEnded(user: admitted.user, count: 1)
     }
 
     private func flushThenClose(context: ChannelHandlerContext) {

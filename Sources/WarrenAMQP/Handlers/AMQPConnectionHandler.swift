@@ -39,6 +39,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     var session: BrokerSession?
     /// The user and vhost this connection counts against in `max-connections` limits.
     var admitted: (user: String, vhost: String)?
+    /// Open channels counted against the user's `max-channels`.
+    var countedChannels: Set<UInt16> = []
 
     public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool, logger: Logger,
                 broker: Broker? = nil, connectionID: ConnectionID = 0) {
@@ -57,7 +59,11 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     public func channelInactive(context: ChannelHandlerContext) {
         timers.cancelAll()
-        if let admitted { broker?.connectionEnded(user: admitted.user, vhost: admitted.vhost) }
+        if let admitted {
+            broker?.connectionEnded(user: admitted.user, vhost: admitted.vhost)
+            if !countedChannels.isEmpty { broker?.channelsEnded(user: admitted.user, count: countedChannels.count) }
+        }
+        countedChannels = []
         admitted = nil
         session?.connectionClosed()
         session = nil

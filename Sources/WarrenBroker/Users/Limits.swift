@@ -10,7 +10,7 @@ public enum LimitKind {
 
 /// Open AMQP connections per vhost and per user, for `max-connections`.
 final class ConnectionCounts: Sendable {
-    private let counts = NIOLockedValueBox((vhosts: [String: Int](), users: [String: Int]()))
+    private let counts = NIOLockedValueBox((vhosts: [String: Int](), users: [String: Int](), channels: [String: Int]()))
 
     /// Counts a connection of `user` to `vhost` unless a limit is reached; returns RabbitMQ's
     /// refusal text when it is.
@@ -26,6 +26,21 @@ final class ConnectionCounts: Sendable {
             counts.users[user, default: 0] += 1
             return nil
         }
+    }
+
+    /// Counts a channel of `user` unless their `max-channels` is reached (RabbitMQ's text).
+    func admitChannel(user: String, directory: UserDirectory) -> String? {
+        counts.withLockedValue { counts in
+            if let limit = directory.userLimit("max-channels", user: user), counts.channels[user, default: 0] >= limit {
+                return "number of channels opened for user '\(user)' has reached the maximum allowed user limit of (\(limit))"
+            }
+            counts.channels[user, default: 0] += 1
+            return nil
+        }
+    }
+
+    func releaseChannels(user: String, count: Int) {
+        counts.withLockedValue { $0.channels[user, default: count] -= count }
     }
 
     func release(user: String, vhost: String) {
