@@ -28,12 +28,14 @@ def make_ca(directory, name):
             "-keyout", f"{name}.key", "-out", f"{name}.pem", "-days", "2", "-subj", f"/CN={name}", cwd=directory)
 
 
-def make_certificate(directory, ca, name, common_name, server=False):
+def make_certificate(directory, ca, name, common_name, server=False, san=None):
     openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", f"{name}.key",
             "-out", f"{name}.csr", "-subj", f"/O=Warren tests/CN={common_name}", cwd=directory)
     extensions = os.path.join(directory, f"{name}.ext")
     with open(extensions, "w") as file:
         file.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n" if server else "extendedKeyUsage=clientAuth\n")
+        if san:
+            file.write(f"subjectAltName={san}\n")
     openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key", "-CAcreateserial",
             "-out", f"{name}.pem", "-days", "2", "-extfile", extensions, cwd=directory)
 
@@ -47,6 +49,7 @@ def certificates():
     make_certificate(directory, "ca", "svc-a", "svc-a")
     make_certificate(directory, "ca", "nobody", "nobody")
     make_certificate(directory, "rogue-ca", "impostor", "svc-a")
+    make_certificate(directory, "ca", "svc-c", "not-the-user", san="DNS:svc-c.internal,email:ops@example.test")
     return lambda name: os.path.join(directory, name)
 
 
@@ -157,3 +160,23 @@ def test_a_client_that_never_starts_the_handshake_is_dropped(warren):
         start = time.monotonic()
         assert sock.recv(1) == b""  # closed by the server: the handshake timeout is 5 s
         assert 3 < time.monotonic() - start < 12
+
+
+def test_external_can_take_the_user_from_a_subject_alternative_name(certificates):
+    warren, tls_port = start_warren(certificates, "--tls-login-from", "san:dns", "--user", "svc-c.internal:unused")
+    try:
+        connection = connect(tls_port, client_context(certificates, certificate="svc-c"),
+                             pika.credentials.ExternalCredentials())
+        connection.close()
+        # svc-a's certificate has no DNS name: no user to log in as.
+        with pytest.raises(pika.exceptions.AuthenticationError):
+            connect(tls_port, client_context(certificates, certificate="svc-a"), pika.credentials.ExternalCredentials())
+    finally:
+        warren.stop()
+
+
+def test_an_unknown_login_source_stops_start_up_with_a_message():
+    result = subprocess.run([os.environ["WARREN_BIN"], "serve", "--tls-login-from", "serial"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "--tls-login-from must be common_name, san:dns, san:email or san:uri, got 'serial'" in result.stderr

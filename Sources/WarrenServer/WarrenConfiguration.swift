@@ -75,6 +75,7 @@ extension WarrenConfiguration {
         var listener = amqp
         listener.port = amqps.port
         listener.tls = amqps.tls
+        listener.connection.externalLoginFrom = amqps.tls.externalLoginFrom
         return listener
     }
 
@@ -108,11 +109,22 @@ extension WarrenConfiguration {
     /// Turns on the AMQPS listener on `port`: PEM files, and RabbitMQ's verify_peer and
     /// fail_if_no_peer_cert.
     public mutating func enableTLS(port: Int, certificateChainPath: String, privateKeyPath: String,
-                                   caCertificatesPath: String?, verifyPeer: Bool, failIfNoPeerCertificate: Bool) {
+                                   caCertificatesPath: String?, verifyPeer: Bool, failIfNoPeerCertificate: Bool,
+                                   externalLoginFrom: String = "common_name") throws {
+        guard let source = ExternalLoginSource(externalLoginFrom) else {
+            throw TLSSettingError("tls login source must be common_name, san:dns, san:email or san:uri, got '\(externalLoginFrom)'")
+        }
         var tls = AMQPTLSConfiguration(certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath,
                                        caCertificatesPath: caCertificatesPath)
         tls.verifyPeer = verifyPeer
         tls.failIfNoPeerCertificate = failIfNoPeerCertificate
+        tls.externalLoginFrom = source
         amqps = (port, tls)
     }
+}
+
+/// A TLS setting `warren serve` cannot use.
+public struct TLSSettingError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }

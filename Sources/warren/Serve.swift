@@ -47,6 +47,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("tls-fail-if-no-peer-cert"), help: "Refuse TLS clients without a certificate.")
     var tlsFailIfNoPeerCertificate = false
 
+    @Option(name: .customLong("tls-login-from"),
+            help: "Where EXTERNAL takes the user name: common_name, san:dns, san:email or san:uri.")
+    var tlsLoginFrom = "common_name"
+
     @Flag(name: .customLong("no-plain"), help: "Do not listen for plain (non-TLS) AMQP.")
     var noPlain = false
 
@@ -71,6 +75,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...536_870_912).contains(maxMessageSize) else {
             throw ValidationError("--max-message-size must be between 1 and 536870912 bytes, got \(maxMessageSize)")
+        }
+        guard ["common_name", "san:dns", "san:email", "san:uri"].contains(tlsLoginFrom) else {
+            throw ValidationError("--tls-login-from must be common_name, san:dns, san:email or san:uri, got '\(tlsLoginFrom)'")
         }
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
@@ -122,9 +129,14 @@ struct Serve: AsyncParsableCommand {
             configuration.users[parts[0]] = parts[1]
         }
         if let tlsCertificate, let tlsKey {
-            configuration.enableTLS(port: tlsPort, certificateChainPath: tlsCertificate, privateKeyPath: tlsKey,
-                                    caCertificatesPath: tlsCA, verifyPeer: tlsVerifyPeer,
-                                    failIfNoPeerCertificate: tlsFailIfNoPeerCertificate)
+            do {
+                try configuration.enableTLS(port: tlsPort, certificateChainPath: tlsCertificate, privateKeyPath: tlsKey,
+                                            caCertificatesPath: tlsCA, verifyPeer: tlsVerifyPeer,
+                                            failIfNoPeerCertificate: tlsFailIfNoPeerCertificate,
+                                            externalLoginFrom: tlsLoginFrom)
+            } catch {
+                throw ValidationError("--tls-login-from: \(error)")
+            }
             configuration.plainListenerEnabled = !noPlain
         }
         configuration.managementHost = host

@@ -125,9 +125,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
             flush(context: context)
         } else if case TLSUserEvent.handshakeCompleted = event {
             // A verified client certificate names the user EXTERNAL logs in as.
-            if let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate,
-               let der = try? certificate.toDERBytes() {
-                machine.certificateIdentity = CertificateSubject.commonName(derCertificate: der)
+            if let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate {
+                machine.certificateIdentity = certificate.externalLoginName(from: machine.configuration.externalLoginFrom)
             }
             context.fireUserInboundEventTriggered(event)
         } else {

@@ -23,6 +23,8 @@ public struct ConnectionConfiguration: Sendable {
     /// The broker's users and permissions (`Broker.userDirectory`), read at login; without one
     /// (front-door tests), `users` and `loopbackOnlyUsers` below decide and every vhost is open.
     public var directory: (@Sendable () -> UserDirectory)?
+    /// Where EXTERNAL takes the user name from, on TLS connections (set by the TLS listener).
+    public var externalLoginFrom = ExternalLoginSource.commonName
     /// How long a refused login waits before the connection closes (guessing passwords slowly).
     public var failedLoginDelay: TimeAmount = .seconds(1)
     /// Publishes of one connection handed to the broker and not yet stored, at most: past it

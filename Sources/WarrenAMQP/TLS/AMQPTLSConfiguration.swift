@@ -3,6 +3,25 @@
 import NIOCore
 import NIOSSL
 
+/// Where EXTERNAL takes the user name from (RabbitMQ's `ssl_cert_login_from`, with
+/// `ssl_cert_login_san_type` for subject alternative names; the first such name is used).
+public enum ExternalLoginSource: Sendable, Equatable {
+    /// The subject's last (most significant) CN, RabbitMQ's usual setting.
+    case commonName
+    case subjectAlternativeName(SANType)
+
+    public enum SANType: String, Sendable {
+        case dns, email, uri
+    }
+
+    /// Parses `common_name`, `san:dns`, `san:email` or `san:uri`.
+    public init?(_ text: String) {
+        if text == "common_name" { self = .commonName; return }
+        guard text.hasPrefix("san:"), let type = SANType(rawValue: String(text.dropFirst(4))) else { return nil }
+        self = .subjectAlternativeName(type)
+    }
+}
+
 /// TLS for an AMQP listener: TLS 1.2 and 1.3 only.
 public struct AMQPTLSConfiguration: Sendable {
     /// PEM certificate chain of the server (RabbitMQ's `certfile`).
@@ -15,6 +34,8 @@ public struct AMQPTLSConfiguration: Sendable {
     public var verifyPeer = false
     /// Refuse clients that present no certificate (`fail_if_no_peer_cert = true`); needs `verifyPeer`.
     public var failIfNoPeerCertificate = false
+    /// Where EXTERNAL finds the user name in a verified client certificate.
+    public var externalLoginFrom = ExternalLoginSource.commonName
     /// Time a client has to complete the TLS handshake (RabbitMQ's `ssl_handshake_timeout`, 5 s).
     public var handshakeTimeout: TimeAmount = .seconds(5)
 

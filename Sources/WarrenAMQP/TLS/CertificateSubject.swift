@@ -6,6 +6,7 @@
 //                               subject, ... }
 // Name ::= SEQUENCE OF SET OF SEQUENCE { type OBJECT IDENTIFIER, value ANY }
 // Only what the walk needs is decoded; anything malformed gives nil, never a crash.
+import NIOSSL
 
 enum CertificateSubject {
     /// id-at-commonName, 2.5.4.3.
@@ -72,5 +73,24 @@ struct DERReader {
         let contents = bytes[index..<(index + length)]
         bytes = bytes[(index + length)...]
         return (tag, contents)
+    }
+}
+
+extension NIOSSLCertificate {
+    /// The user name EXTERNAL logs in as, taken from where `source` says.
+    func externalLoginName(from source: ExternalLoginSource) -> String? {
+        switch source {
+        case .commonName:
+            return (try? toDERBytes()).flatMap(CertificateSubject.commonName(derCertificate:))
+        case .subjectAlternativeName(let type):
+            let wanted: _SubjectAlternativeName.NameType
+            switch type {
+            case .dns: wanted = .dnsName
+            case .email: wanted = .email
+            case .uri: wanted = .uri
+            }
+            return _subjectAlternativeNames().first { $0.nameType == wanted }
+                .map { name in name.contents.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
+        }
     }
 }
