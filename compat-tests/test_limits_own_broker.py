@@ -67,3 +67,4 @@ def test_channel_max_and_frame_max_are_what_the_broker_offers():
         connection.close()
     finally:
         warren.stop()
+

@@ -8,6 +8,8 @@ public struct BrokerConfiguration: Sendable {
     public var dataDirectory: String
     /// Virtual hosts that exist.
     public var virtualHosts: Set<String> = ["/"]
+    /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).
+    public var loopbackOnlyUsers: Set<String> = ["guest"]
     /// Largest message body accepted (RabbitMQ 3.10's `max_message_size` default, 128 MiB).
     public var messageSizeBytesMax = 128 * 1024 * 1024
     /// How long a delivery may stay unacknowledged before its channel is closed (RabbitMQ's

@@ -38,6 +38,9 @@ final class BrokerState {
         self.definitions = definitions
         self.format = format
         self.logger = logger
+        directory.loopbackOnlyUsers = configuration.loopbackOnlyUsers
+        let initial = directory
+        directorySnapshot.withLockedValue { $0 = initial }  // observers do not run in init
         for vhost in configuration.virtualHosts {
             topologies[vhost] = Topology(vhost: vhost)
             queues[vhost] = [:]

@@ -63,6 +63,12 @@ extension WarrenConfiguration {
         set { amqp.connection.frameMax = newValue }
     }
 
+    /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`; guest).
+    public var loopbackOnlyUsers: Set<String> {
+        get { amqp.connection.loopbackOnlyUsers }
+        set { amqp.connection.loopbackOnlyUsers = newValue }
+    }
+
     /// Users and their passwords (guest/guest by default, loopback only).
     public var users: [String: String] {
         get { amqp.connection.users }

@@ -40,6 +40,7 @@ public final class WarrenServer: Sendable {
         var brokerConfiguration = BrokerConfiguration(dataDirectory: configuration.dataDirectory)
         brokerConfiguration.virtualHosts = configuration.amqp.connection.virtualHosts
         brokerConfiguration.messageSizeBytesMax = configuration.maxMessageSizeBytes
+        brokerConfiguration.loopbackOnlyUsers = configuration.amqp.connection.loopbackOnlyUsers
         let loop = group.next()
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,

@@ -54,6 +54,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-plain"), help: "Do not listen for plain (non-TLS) AMQP.")
     var noPlain = false
 
+    @Option(name: .customLong("loopback-users"),
+            help: "Users allowed from loopback only, comma-separated (RabbitMQ's loopback_users; 'none' for nobody).")
+    var loopbackUsers = "guest"
+
     @Option(name: .customLong("user"), help: "An extra user, NAME:PASSWORD (repeatable; guest/guest always exists).")
     var users: [String] = []
 
@@ -121,6 +125,8 @@ struct Serve: AsyncParsableCommand {
         configuration.heartbeatSeconds = heartbeat
         configuration.dataDirectory = dataDirectory
         configuration.maxMessageSizeBytes = maxMessageSize
+        configuration.loopbackOnlyUsers = loopbackUsers == "none"
+            ? [] : Set(loopbackUsers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         configuration.maxConnections = maxConnections
         configuration.channelMax = UInt16(channelMax)
         configuration.frameMax = UInt32(frameMax)

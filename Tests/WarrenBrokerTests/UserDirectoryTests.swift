@@ -1,3 +1,6 @@
+import Logging
+import NIOCore
+import NIOPosix
 import Testing
 @testable import WarrenBroker
 
@@ -44,5 +47,20 @@ import Testing
         var removed = directory
         removed.remove(user: "svc.a")
         #expect(removed.permission(user: "svc.a", vhost: "/") == nil && removed.topicPermissions["/"]?["svc.a"] == nil)
+    }
+}
+
+/// `loopback_users` from the broker's configuration reaches the logins' snapshot.
+@Suite struct LoopbackUsersTests {
+    @Test func guestMayComeFromAnywhereWhenNoUserIsLoopbackOnly() throws {
+        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-loopback-test-\(UInt64.random(in: 0...UInt64.max))")
+        configuration.loopbackOnlyUsers = []
+        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        #expect(broker.userDirectory.authenticate("guest", password: "guest", peerIsLoopback: false) != nil)
+        let strict = BrokerTests.makeBroker()
+        #expect(strict.userDirectory.authenticate("guest", password: "guest", peerIsLoopback: false) == nil)
+        try broker.shutdown().wait()
+        try strict.shutdown().wait()
     }
 }
