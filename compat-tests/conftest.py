@@ -114,6 +114,17 @@ class ManagementAPI:
         status, reply = self.call("PUT", f"/policies/{self.quote(vhost)}/{self.quote(name)}", body)
         assert status in (201, 204), (status, reply)
 
+    def add_user(self, name, password="pw", permissions=(".*", ".*", ".*"), vhost="/"):
+        """A new user with no tags and, unless `permissions` is None, these (configure, write,
+        read) patterns on `vhost`."""
+        status, reply = self.call("PUT", f"/users/{self.quote(name)}", {"password": password, "tags": ""})
+        assert status == 201, (status, reply)
+        if permissions is not None:
+            configure, write, read = permissions
+            status, reply = self.call("PUT", f"/permissions/{self.quote(vhost)}/{self.quote(name)}",
+                                      {"configure": configure, "write": write, "read": read})
+            assert status == 201, (status, reply)
+
     def clear_policy(self, name, vhost="/"):
         return self.call("DELETE", f"/policies/{self.quote(vhost)}/{self.quote(name)}")[0]
 

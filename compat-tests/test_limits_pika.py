@@ -38,8 +38,7 @@ def test_a_vhost_connection_limit_refuses_the_next_connection_530(amqp_port, lim
 
 def test_a_user_connection_limit_counts_that_users_connections(amqp_port, limits, management):
     user = f"capped-{SUFFIX}"
-    assert management.call("PUT", f"/users/{user}", {"password": "pw", "tags": ""})[0] == 201
-    assert management.call("PUT", f"/permissions/%2F/{user}", {"configure": ".*", "write": ".*", "read": ".*"})[0] == 201
+    management.add_user(user)
     try:
         limits("user", user, "max-connections", 1)
         first = connect(amqp_port, user, "pw")
@@ -82,8 +81,7 @@ def test_bad_limits_are_refused_with_rabbitmqs_reasons(management, name, value, 
 
 def test_a_user_channel_limit_closes_the_connection_530(amqp_port, limits, management):
     user = f"few-channels-{SUFFIX}"
-    assert management.call("PUT", f"/users/{user}", {"password": "pw", "tags": ""})[0] == 201
-    assert management.call("PUT", f"/permissions/%2F/{user}", {"configure": ".*", "write": ".*", "read": ".*"})[0] == 201
+    management.add_user(user)
     try:
         limits("user", user, "max-channels", 2)
         connection = connect(amqp_port, user, "pw")

@@ -115,7 +115,7 @@ def test_get_consume_and_purge_need_read_on_the_queue(setup, amqp_port):
 
 def test_a_user_without_permissions_on_the_vhost_cannot_open_it(management, amqp_port):
     name = f"nowhere-{SUFFIX}"
-    assert management.call("PUT", f"/users/{name}", {"password": "pw", "tags": ""})[0] == 201
+    management.add_user(name, permissions=None)
     try:
         with pytest.raises(pika.exceptions.ProbableAccessDeniedError) as refused_open:
             pika.BlockingConnection(pika.ConnectionParameters(
@@ -147,8 +147,7 @@ def test_topic_permissions_decide_routing_keys_on_the_exchange(management, amqp_
     starting with `allowed.`; another topic exchange without a topic permission: any key."""
     name = f"topics-{SUFFIX}"
     q = management.quote
-    assert management.call("PUT", f"/users/{q(name)}", {"password": "pw", "tags": ""})[0] == 201
-    assert management.call("PUT", f"/permissions/%2F/{q(name)}", {"configure": ".*", "write": ".*", "read": ".*"})[0] == 201
+    management.add_user(name)
     assert management.call("PUT", f"/topic-permissions/%2F/{q(name)}",
                            {"exchange": "amq.topic", "write": "^{username}\\.", "read": "^allowed\\."})[0] == 201
     status, listed = management.call("GET", f"/topic-permissions/%2F/{q(name)}")
