@@ -23,6 +23,7 @@ public enum ManagementAPI {
         UserRoutes(broker: broker).register(on: api)
         UserRoutes(broker: broker).registerTopicPermissions(on: api)
         LimitRoutes(broker: broker).register(on: api)
+        HealthRoutes(broker: broker).register(on: api)
         return router
     }
 
