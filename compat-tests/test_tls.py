@@ -89,15 +89,8 @@ def start_broker(broker, certificates, fail_if_no_peer_cert=False, login_from="c
         arguments.append("--tls-fail-if-no-peer-cert")
     for name, password in users:
         arguments += ["--user", f"{name}:{password}"]
-    warren = WarrenProcess(arguments=arguments).start()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", tls_port)) == 0:
-                return tls_port, warren.stop
-        time.sleep(0.05)  # bounded: the listener opens a moment after the plain one
-    warren.stop()
-    raise TimeoutError("the TLS listener did not start")
+    warren = WarrenProcess(arguments=arguments).start(ready=("AMQP listening", "AMQPS (TLS) listening"))
+    return tls_port, warren.stop
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,11 @@
-"""Starts a Warren process of a test's own (for restart and crash tests), bounded waits."""
+"""Starts a Warren process of a test's own (for restart and crash tests). Start-up waits for
+the log lines that say the listeners are up (bounded), not for time to pass."""
 import os
+import select
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 
@@ -23,17 +26,27 @@ class WarrenProcess:
     def url(self):
         return f"amqp://guest:guest@127.0.0.1:{self.port}/%2f"
 
-    def start(self, deadline_seconds=30):
+    def start(self, deadline_seconds=30, ready=("AMQP listening",)):
+        """Starts Warren and returns once its log has said every line in `ready`."""
         self.process = subprocess.Popen([os.environ["WARREN_BIN"], "serve", "--port", str(self.port),
                                          "--management-port", "0", "--data-dir", self.data_dir, *self.arguments],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
+        waiting, seen = set(ready), []
         deadline = time.monotonic() + deadline_seconds
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return self
-            time.sleep(0.05)
-        raise TimeoutError("warren did not start")
+        while waiting:
+            readable, _, _ = select.select([self.process.stdout], [], [], max(0, deadline - time.monotonic()))
+            if not readable:
+                self.kill()
+                raise TimeoutError(f"warren did not say {sorted(waiting)}: {''.join(seen)}")
+            line = self.process.stdout.readline().decode(errors="replace")
+            if not line:
+                raise RuntimeError(f"warren exited at start: {''.join(seen)}")
+            seen.append(line)
+            waiting = {text for text in waiting if text not in line}
+        # The rest of the log is read and dropped, so the pipe never fills.
+        output = self.process.stdout
+        threading.Thread(target=lambda: all(iter(lambda: output.read(65536), b"")), daemon=True).start()
+        return self
 
     def kill(self):
         self.process.kill()

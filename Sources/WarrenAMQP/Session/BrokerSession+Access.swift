@@ -47,7 +47,8 @@ extension BrokerSession {
     }
 
     func refusal(_ needed: [(WarrenBroker.Access, String, String)]) -> BrokerError? {
-        for (access, kind, name) in needed where !directory.allows(access, user: user, vhost: vhost, resource: name) {
+        for (access, kind, name) in needed
+        where !directory.allows(access, user: user, vhost: vhost, resource: name, patterns: patterns) {
             return BrokerError(.accessRefused, "access to \(kind) '\(name)' in vhost '\(vhost)' refused for user '\(user)'")
         }
         return nil
@@ -57,7 +58,8 @@ extension BrokerSession {
     /// a queue with (read) must match their topic permission on that exchange, if they have one.
     /// (RabbitMQ applies topic permissions to topic exchanges; they are set per exchange name.)
     func topicRefusal(_ access: WarrenBroker.Access, exchange: String, routingKey: String) -> BrokerError? {
-        guard !directory.allowsTopic(access, user: user, vhost: vhost, exchange: exchange, routingKey: routingKey) else {
+        guard !directory.allowsTopic(access, user: user, vhost: vhost, exchange: exchange, routingKey: routingKey,
+                                      patterns: patterns) else {
             return nil
         }
         return BrokerError(.accessRefused, "access to topic '\(routingKey)' in exchange '\(exchange)' in vhost '\(vhost)' refused for user '\(user)'")

@@ -15,6 +15,8 @@ final class BrokerSession {
     /// The user directory as of the last channel.open: like RabbitMQ's per-channel permission
     /// cache, a change reaches a connection's channels opened after it, and checks take no lock.
     var directory: UserDirectory
+    /// The permission patterns this connection has compiled.
+    let patterns = PatternCache()
     unowned let handler: AMQPConnectionHandler
     let context: ChannelHandlerContext
     var channels: [UInt16: ChannelSession] = [:]

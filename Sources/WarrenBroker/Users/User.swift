@@ -107,13 +107,13 @@ public struct UserDirectory: Sendable {
 
     /// Whether `user` may publish with (write) or bind with (read) `routingKey` on `exchange`.
     /// With no topic permission for that exchange, every key is allowed, as in RabbitMQ.
-    public func allowsTopic(_ access: Access, user: String, vhost: String, exchange: String, routingKey: String) -> Bool {
+    public func allowsTopic(_ access: Access, user: String, vhost: String, exchange: String, routingKey: String,
+                            patterns: PatternCache = PatternCache()) -> Bool {
         guard let permission = topicPermissions[vhost]?[user]?[exchange] else { return true }
         let pattern = (access == .write ? permission.write : permission.read)
             .replacingOccurrences(of: "{username}", with: NSRegularExpression.escapedPattern(for: user))
             .replacingOccurrences(of: "{vhost}", with: NSRegularExpression.escapedPattern(for: vhost))
-        guard !pattern.isEmpty, let expression = try? NSRegularExpression(pattern: pattern) else { return false }
-        return expression.firstMatch(in: routingKey, range: NSRange(routingKey.startIndex..., in: routingKey)) != nil
+        return patterns.matches(pattern, routingKey)
     }
 
     public mutating func setPermission(_ permission: Permission?, user: String, vhost: String) {
@@ -137,7 +137,8 @@ public struct UserDirectory: Sendable {
 
     /// Whether `user` may `access` the resource `name` in `vhost` (RabbitMQ matches the
     /// pattern unanchored; an empty pattern allows nothing).
-    public func allows(_ access: Access, user: String, vhost: String, resource name: String) -> Bool {
+    public func allows(_ access: Access, user: String, vhost: String, resource name: String,
+                       patterns: PatternCache = PatternCache()) -> Bool {
         guard let permission = permission(user: user, vhost: vhost) else { return false }
         let pattern: String
         switch access {
@@ -145,7 +146,26 @@ public struct UserDirectory: Sendable {
         case .write: pattern = permission.write
         case .read: pattern = permission.read
         }
-        guard !pattern.isEmpty, let expression = try? NSRegularExpression(pattern: pattern) else { return false }
+        return patterns.matches(pattern, name)
+    }
+}
+
+/// Compiled permission patterns, so a connection checking the same pattern for every publish
+/// compiles it once. Owned by one connection's loop; not shared.
+public final class PatternCache {
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    public init() {}
+
+    /// Whether `pattern` (unanchored, as RabbitMQ matches) finds `name`; an empty or invalid
+    /// pattern allows nothing.
+    func matches(_ pattern: String, _ name: String) -> Bool {
+        guard !pattern.isEmpty else { return false }
+        if compiled[pattern] == nil {
+            if compiled.count >= 256 { compiled.removeAll() }  // patterns are few; bound it anyway
+            compiled[pattern] = .some(try? NSRegularExpression(pattern: pattern))
+        }
+        guard let expression = compiled[pattern]! else { return false }
         return expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
     }
 }

@@ -1,6 +1,8 @@
 // Live.swift: settings for tests that run against a real broker (RabbitMQ now, Warren later).
 import AMQPClient
 import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
 enum Live {
@@ -28,16 +30,25 @@ enum LiveTestError: Error {
     case timedOut(String)
 }
 
-/// Runs `body`, failing with `timedOut` if it takes longer than `seconds`.
+/// Runs `body`, failing with `timedOut` if it has not finished `seconds` after it started. The
+/// deadline is a task scheduled on an event loop that fails the same promise the body completes.
 func withTimeout<T: Sendable>(_ seconds: Int, _ what: String,
                               _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw LiveTestError.timedOut(what)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
+    let loop = MultiThreadedEventLoopGroup.singleton.next()
+    let promise = loop.makePromise(of: T.self)
+    // Whichever comes first completes the promise; the other finds it done.
+    let settled = NIOLockedValueBox(false)
+    @Sendable func complete(_ result: Result<T, any Error>) {
+        guard settled.withLockedValue({ done in defer { done = true }; return !done }) else { return }
+        promise.completeWith(result)
     }
+    let deadline = loop.scheduleTask(in: .seconds(Int64(seconds))) { complete(.failure(LiveTestError.timedOut(what))) }
+    let work = Task {
+        do { complete(.success(try await body())) } catch { complete(.failure(error)) }
+    }
+    defer {
+        deadline.cancel()
+        work.cancel()
+    }
+    return try await promise.futureResult.get()
 }
