@@ -13,7 +13,7 @@ NIO_BASE = {"NIOCore"}
 ALLOWED = {
     "AMQPProtocol": {"NIOCore"},
     "CWarrenCRC32C": set(),  # CRC-32C with the CPU instruction, for WarrenLog
-    "WarrenLog": {"CWarrenCRC32C", "NIOCore", "SystemPackage", "Logging", "DequeModule"},
+    "WarrenLog": {"CWarrenCRC32C", "NIOCore", "SystemPackage", "Logging", "DequeModule", "Atomics"},
     "WarrenBroker": {"WarrenLog", "NIOCore", "NIOConcurrencyHelpers", "SystemPackage", "DequeModule", "Logging", "Metrics", "Atomics"},
     "WarrenAMQP": {"AMQPProtocol", "WarrenBroker", "DequeModule", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "NIOSSL", "NIOTLS",
                    "Logging", "ServiceLifecycle"},

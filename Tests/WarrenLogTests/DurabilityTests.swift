@@ -1,5 +1,6 @@
 // DurabilityTests.swift: group commit, the three policies, fsync failures.
 
+import Atomics
 import Foundation
 import NIOCore
 import Testing
@@ -75,6 +76,43 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
         #expect(log.highWatermark == 8)
         // Two fsyncs for eight appends: the one that was running, and one for the seven after it.
         #expect(memory.syncCount - before == 2)
+    }
+
+    /// The append path takes no lock: while the flusher is inside an fsync (outside the
+    /// tracker's mutex), 100 appends queue nothing and take the mutex zero times.
+    @Test func appendsTakeNoLockWhileAFlushRuns() throws {
+        let harness = LogHarness(.memory)
+        let memory = harness.memory!
+        let log = try harness.open { $0.durability = .always }
+        defer { try? log.close() }
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        memory.setFaults { $0.syncGate = (entered, release) }
+        try appendRecords(log, 0, count: 1)
+        #expect(entered.wait(timeout: .now() + 10) == .success)
+        memory.setFaults { $0.syncGate = nil }
+        let before = log.durability.lock.acquisitions.load(ordering: .relaxed)
+        try appendRecords(log, 1, count: 100)
+        _ = log.highWatermark
+        let after = log.durability.lock.acquisitions.load(ordering: .relaxed)
+        release.signal()
+        #expect(after - before == 0)
+        #expect(log.waitUntilDurable(100, timeout: .seconds(10)) != nil)
+    }
+
+    /// Under `never`, appends take no lock while nobody waits, and a waiter is still woken.
+    @Test func neverPolicyAppendsTakeNoLock() throws {
+        let harness = LogHarness(.memory)
+        let log = try harness.open { $0.durability = .never }
+        defer { try? log.close() }
+        let before = log.durability.lock.acquisitions.load(ordering: .relaxed)
+        try appendRecords(log, 0, count: 50)
+        #expect(log.durability.lock.acquisitions.load(ordering: .relaxed) - before == 0)
+        #expect(log.highWatermark == 50)
+        let woken = Recorder<Bool>()
+        log.whenDurable(50) { woken.record((try? $0.get()) != nil) }
+        try appendRecords(log, 50, count: 1)
+        #expect(woken.wait(for: 1, timeout: 10) == [true])
     }
 
     @Test func failedFsyncFailsWaitersAndLaterAppends() throws {

@@ -1,6 +1,7 @@
 // ConditionMutex.swift: a pthread mutex with a condition variable, and a way to start a thread.
 // WarrenLog stays free of Foundation and NIOPosix, so it uses pthreads directly.
 
+import Atomics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,8 +31,16 @@ final class ConditionMutex: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    #if DEBUG
+    /// How many times the mutex was taken (debug builds), so tests can show a path takes none.
+    let acquisitions = ManagedAtomic(0)
+    #endif
+
     /// Runs `body` holding the mutex.
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        #if DEBUG
+        acquisitions.wrappingIncrement(ordering: .relaxed)
+        #endif
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()

@@ -204,7 +204,7 @@ public final class PartitionLog {
         case .interval(let interval):
             if nowMs - lastFlushRequestMs >= interval.wholeMilliseconds { requestFlush() }
         case .never:
-            durability.advance(to: logEndOffset)
+            durability.advanceNow(to: logEndOffset)
         }
     }
 
@@ -212,7 +212,7 @@ public final class PartitionLog {
     public func flush() {
         guard !isClosed else { return }
         if configuration.durability == .never {
-            durability.advance(to: logEndOffset)
+            durability.advanceNow(to: logEndOffset)
             return
         }
         requestFlush()
@@ -239,9 +239,11 @@ public final class PartitionLog {
         durability.whenDurable(offset, callback)
     }
 
-    /// Sets a callback told each new high watermark, on the flusher thread.
-    public func setDurabilityListener(_ listener: (@Sendable (Int64) -> Void)?) {
-        durability.setListener(listener)
+    /// Sets a callback told each new high watermark, and one told the first storage failure,
+    /// on the flusher thread (under the `never` policy, on the appending thread).
+    public func setDurabilityListener(_ listener: (@Sendable (Int64) -> Void)?,
+                                      onFailure: (@Sendable (LogError) -> Void)? = nil) {
+        durability.setListener(listener, onFailure: onFailure)
     }
 
     /// Blocks the calling thread until `offset` is durable; nil on timeout. For tools and tests:
