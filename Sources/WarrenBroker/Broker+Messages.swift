@@ -11,15 +11,19 @@ public struct PublishOutcome: Sendable {
 }
 
 extension Broker {
-    /// Routes and stores a message. `routingKeys` is the routing key followed by CC and BCC keys.
+    /// Routes and stores one message. `routingKeys` is the routing key followed by CC and
+    /// BCC keys. Front doors with many messages use `perform`, which batches.
     public func publish(vhost: String, _ message: Message, routingKeys: [String],
                         headers: ArgumentTable?) -> EventLoopFuture<PublishOutcome> {
-        let maxBytes = configuration.messageSizeBytesMax
-        return onLoop { state in
-            guard message.body.readableBytes <= maxBytes else {
-                throw BrokerError(.preconditionFailed, "message size \(message.body.readableBytes) is larger than configured max size \(maxBytes)")
-            }
-            return try state.publish(vhost: vhost, message, routingKeys: routingKeys, headers: headers)
+        onLoop { state in
+            let promise = state.loop.makePromise(of: Void.self)
+            let waiter = StorePromise(promise)
+            var touched = DispatchSet()
+            let outcome = try state.publish(vhost: vhost, message, routingKeys: routingKeys, headers: headers,
+                                            waiter: .promise(waiter), touched: &touched)
+            state.dispatch(touched)
+            waiter.expect(outcome)
+            return PublishOutcome(queueCount: outcome.queueCount, stored: promise.futureResult)
         }
     }
 
@@ -83,27 +87,9 @@ extension Broker {
     /// Settles deliveries (ack, requeue or reject), then hands out what they freed.
     public func settle(vhost: String, _ references: [DeliveryReference], _ settlement: Settlement) {
         _ = onLoop { state in
-            var touched: [String: QueueRuntime] = [:]
-            var channelLimits: [ObjectIdentifier: ChannelPrefetch] = [:]
-            for reference in references {
-                guard let runtime = state.queues[vhost]?[reference.queue] else { continue }
-                let channelPrefetch = switch settlement {
-                case .ack: runtime.settle(reference)
-                case .reject: runtime.reject(reference)
-                case .requeue: runtime.requeue(reference)
-                }
-                touched[reference.queue] = runtime
-                if let channelPrefetch, channelPrefetch.limit > 0 {
-                    channelLimits[ObjectIdentifier(channelPrefetch)] = channelPrefetch
-                }
-            }
-            // Credit freed on a channel-wide limit may unblock the channel's other queues.
-            for limit in channelLimits.values {
-                for name in limit.queues where touched[name] == nil {
-                    if let runtime = state.queues[vhost]?[name] { touched[name] = runtime }
-                }
-            }
-            for runtime in touched.values { try runtime.dispatch() }
+            var touched = DispatchSet()
+            state.settle(vhost: vhost, references, settlement, touched: &touched)
+            state.dispatch(touched)
         }
     }
 
@@ -120,10 +106,9 @@ extension Broker {
     /// its window (`BrokerLimits.consumerWindowDeliveries`) and dispatch goes on.
     public func grantDeliveries(vhost: String, queue: String, consumer: ConsumerID, count: Int) {
         _ = onLoop { state in
-            guard let runtime = state.queues[vhost]?[queue], let name = runtime.groupOfConsumer[consumer],
-                  let group = runtime.groups[name], group.members[consumer] != nil else { return }
-            group.members[consumer]!.window += count
-            try runtime.dispatch()
+            var touched = DispatchSet()
+            state.grant(vhost: vhost, queue: queue, consumer: consumer, count: count, touched: &touched)
+            state.dispatch(touched)
         }
     }
 }

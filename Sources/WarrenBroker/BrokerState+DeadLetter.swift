@@ -14,6 +14,7 @@ extension BrokerState: QueueHost {
     /// recorded in its properties (`x-death`), no per-message TTL. A missing exchange or no
     /// matching binding drops the copy; so does a cycle of automatic deaths (a queue the
     /// message already died in, with no rejection on the way).
+    @discardableResult
     func deadLetter(_ message: Message, from queue: QueueRuntime, reason: DeathReason) -> EventLoopFuture<Void> {
         guard let exchange = queue.arguments.deadLetterExchange, let topology = topologies[queue.vhost] else {
             return loop.makeSucceededVoidFuture()
@@ -37,7 +38,7 @@ extension BrokerState: QueueHost {
         copy.properties = format.deadLettered(message.properties, death)
         copy.expiration = nil
         copy.timestamp = now
-        return store(copy, in: targets, vhost: queue.vhost, headers: view.headers)
+        return storeAndWait(copy, in: targets, vhost: queue.vhost, headers: view.headers)
     }
 
     func queueUnused(_ queue: QueueRuntime) {

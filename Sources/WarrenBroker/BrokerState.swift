@@ -143,32 +143,49 @@ final class BrokerState {
         try runtime.dispatch()
     }
 
-    func publish(vhost: String, _ message: Message, routingKeys: [String], headers: ArgumentTable?) throws -> PublishOutcome {
+    /// What storing one message did.
+    struct StoreOutcome {
+        var queueCount = 0
+        /// Waiters registered: one per durable partition the message went to.
+        var stores = 0
+        /// Why some queue refused it, if one did.
+        var rejected: BrokerError?
+    }
+
+    /// Routes and stores a message. `waiter` hears when it is durable in each durable
+    /// partition it went to (counted in `stores`); queues that can wait dispatch with
+    /// `touched`, the others at once.
+    func publish(vhost: String, _ message: Message, routingKeys: [String], headers: ArgumentTable?,
+                 waiter: StoreWaiter?, touched: inout DispatchSet) throws -> StoreOutcome {
         guard let topology = topologies[vhost] else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
+        let maxBytes = configuration.messageSizeBytesMax
+        guard message.body.readableBytes <= maxBytes else {
+            throw BrokerError(.preconditionFailed, "message size \(message.body.readableBytes) is larger than configured max size \(maxBytes)")
+        }
         var message = message
         message.timestamp = nowMilliseconds
         if message.exchange.isEmpty && message.routingKey.hasPrefix(DirectReplyTo.prefix) {
-            let delivered = deliverDirectReply(message)
-            return PublishOutcome(queueCount: delivered ? 1 : 0, stored: storage.loop.makeSucceededVoidFuture())
+            return StoreOutcome(queueCount: deliverDirectReply(message) ? 1 : 0)
         }
         let route = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers)
-        let stored = store(message, in: route.queues, vhost: vhost, headers: headers)
-        return PublishOutcome(queueCount: route.queues.count, stored: stored)
+        var outcome = store(message, in: route.queues, vhost: vhost, headers: headers, waiter: waiter, touched: &touched)
+        outcome.queueCount = route.queues.count
+        return outcome
     }
 
-    /// Appends `message` to each named queue and hands it out; the future completes when it is
-    /// durable wherever it must be (persistent, durable queue), and fails if storing failed.
-    func store(_ message: Message, in names: some Sequence<String>, vhost: String,
-               headers: ArgumentTable?) -> EventLoopFuture<Void> {
-        let loop = storage.loop
-        var waits: [EventLoopFuture<Void>] = []
+    /// Appends `message` to each named queue. A persistent message in a durable queue
+    /// registers `waiter` with the partition it went to, resolved by that partition's next
+    /// fsync (see StoreWaiters.swift).
+    func store(_ message: Message, in names: some Sequence<String>, vhost: String, headers: ArgumentTable?,
+               waiter: StoreWaiter?, touched: inout DispatchSet) -> StoreOutcome {
+        var outcome = StoreOutcome()
         for name in names {
             guard let runtime = queues[vhost]?[name] else { continue }
             if runtime.hasLengthLimit && runtime.arguments.overflow != .dropHead
                 && runtime.wouldOverflow(adding: message.body.readableBytes) {
                 // reject-publish: the publisher hears basic.nack; -dlx also dead-letters it.
-                if runtime.arguments.overflow == .rejectPublishDLX { _ = deadLetter(message, from: runtime, reason: .maxlen) }
-                waits.append(loop.makeFailedFuture(BrokerError(.resourceError, "queue '\(name)' is full")))
+                if runtime.arguments.overflow == .rejectPublishDLX { deadLetter(message, from: runtime, reason: .maxlen) }
+                outcome.rejected = BrokerError(.resourceError, "queue '\(name)' is full")
                 continue
             }
             let partition: QueuePartition
@@ -177,25 +194,37 @@ final class BrokerState {
                 (partition, offset) = try runtime.append(message, partitionKey: headers?[QueueRuntime.partitionKeyHeader])
             } catch {
                 logger.error("append failed", metadata: ["queue": "\(name)", "error": "\(error)"])
-                waits.append(loop.makeFailedFuture(BrokerError(.internalError, "cannot store message in queue '\(name)'")))
+                outcome.rejected = BrokerError(.internalError, "cannot store message in queue '\(name)'")
                 continue
             }
-            if message.persistent && runtime.definition.durable {
-                let promise = loop.makePromise(of: Void.self)
-                partition.log.whenDurable(Int64(offset)) { result in
-                    switch result {
-                    case .success: promise.succeed()
-                    case .failure(let error): promise.fail(BrokerError(.internalError, "storage failed: \(error)"))
-                    }
+            if let waiter, message.persistent && runtime.definition.durable {
+                partition.storeWaiters.add(offset: Int64(offset), waiter)
+                outcome.stores += 1
+            }
+            if runtime.hasLengthLimit || runtime.checksExpiry {
+                // Limits and TTLs are checked message by message, as they arrive.
+                do { try runtime.dispatch(acceptedAt: message.timestamp) } catch {
+                    logger.error("dispatch failed", metadata: ["queue": "\(name)", "error": "\(error)"])
                 }
-                waits.append(promise.futureResult)
+                if runtime.arguments.overflow == .dropHead { runtime.dropHeadsOverLimit() }
+            } else {
+                touched.insert(runtime)
             }
-            do { try runtime.dispatch(acceptedAt: message.timestamp) } catch {
-                logger.error("dispatch failed", metadata: ["queue": "\(name)", "error": "\(error)"])
-            }
-            if runtime.arguments.overflow == .dropHead { runtime.dropHeadsOverLimit() }
         }
-        return waits.isEmpty ? loop.makeSucceededVoidFuture() : EventLoopFuture.andAllSucceed(waits, on: loop)
+        return outcome
+    }
+
+    /// `store` for callers that wait on a future: it completes once the message is durable
+    /// wherever it must be, and fails if a queue refused it.
+    func storeAndWait(_ message: Message, in names: some Sequence<String>, vhost: String,
+                      headers: ArgumentTable?) -> EventLoopFuture<Void> {
+        let promise = loop.makePromise(of: Void.self)
+        let waiter = StorePromise(promise)
+        var touched = DispatchSet()
+        let outcome = store(message, in: names, vhost: vhost, headers: headers, waiter: .promise(waiter), touched: &touched)
+        dispatch(touched)
+        waiter.expect(outcome)
+        return promise.futureResult
     }
 
     /// Deletes segments past retention in every queue (stream age and size limits; work-queue

@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -10,17 +11,22 @@ import WarrenLog
 /// When storage fails, a publish's `stored` future fails (the front door answers `basic.nack`)
 /// and nothing claims durability it does not have.
 @Suite struct StorageFailureTests {
-    /// POSIX files whose `sync` fails while `failing` is set.
+    /// POSIX files whose `sync` fails while `failing` is set, and waits at `gate` while one
+    /// is set (it signals `entered`, then waits for `release`).
     final class FailingSyncFileSystem: FileSystem {
+        typealias Gate = (entered: DispatchSemaphore, release: DispatchSemaphore)
         let base = POSIXFileSystem()
         let failing = NIOLockedValueBox(false)
+        let gate = NIOLockedValueBox<Gate?>(nil)
 
         final class File: LogFile {
             let inner: any LogFile
             let failing: NIOLockedValueBox<Bool>
-            init(_ inner: any LogFile, failing: NIOLockedValueBox<Bool>) {
+            let gate: NIOLockedValueBox<Gate?>
+            init(_ inner: any LogFile, failing: NIOLockedValueBox<Bool>, gate: NIOLockedValueBox<Gate?>) {
                 self.inner = inner
                 self.failing = failing
+                self.gate = gate
             }
             var path: FilePath { inner.path }
             func read(into buffer: inout ByteBuffer, count: Int, at offset: Int64) throws -> Int {
@@ -30,6 +36,10 @@ import WarrenLog
             func size() throws -> Int64 { try inner.size() }
             func truncate(to size: Int64) throws { try inner.truncate(to: size) }
             func sync() throws {
+                if let gate = gate.withLockedValue({ $0 }) {
+                    gate.entered.signal()
+                    gate.release.wait()
+                }
                 if failing.withLockedValue({ $0 }) { throw LogError.io(operation: "fsync", path: path.string, errno: 5) }
                 try inner.sync()
             }
@@ -37,7 +47,7 @@ import WarrenLog
         }
 
         func openFile(_ path: FilePath, create: Bool) throws -> any LogFile {
-            File(try base.openFile(path, create: create), failing: failing)
+            File(try base.openFile(path, create: create), failing: failing, gate: gate)
         }
         func createDirectory(_ path: FilePath) throws { try base.createDirectory(path) }
         func listDirectory(_ path: FilePath) throws -> [String] { try base.listDirectory(path) }

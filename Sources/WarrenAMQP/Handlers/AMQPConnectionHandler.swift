@@ -30,6 +30,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     private var discardingInput = false
     private var outbound = ByteBuffer()
     private var readingBatch = false
+    /// True while a read's frames are handled: broker commands wait for its end.
+    var isReading: Bool { readingBatch }
     let timers = ConnectionTimers()
     /// The broker core, or nil in a front door built without one (methods that need it are
     /// then refused with 540 NOT_IMPLEMENTED).
@@ -115,6 +117,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     public func channelReadComplete(context: ChannelHandlerContext) {
         readingBatch = false
+        // One hand-over to the broker for everything this read carried.
+        session?.flushOutbox()
         flush(context: context)
         context.fireChannelReadComplete()
     }

@@ -56,7 +56,7 @@ extension BrokerSession {
             if !requeue.isEmpty {
                 let expired = Set(requeue)
                 channels[channel]!.unacked.removeAll { expired.contains($0.reference) }
-                broker.settle(vhost: vhost, requeue, .requeue)
+                send(.settle(requeue, .requeue))
             }
         }
         if let next { scheduleAckTimeoutCheck(at: next) }

@@ -33,7 +33,7 @@ extension BrokerSession {
             // Redeliver every unacknowledged message (RabbitMQ requeues whatever `requeue` says).
             let references = channels[channel]?.unacked.map(\.reference) ?? []
             channels[channel]?.unacked.removeAll()
-            if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
+            if !references.isEmpty { send(.settle(references, .requeue)) }
             if case .basicRecover = method { reply(.basicRecoverOk(.init()), channel: channel) }
         case .confirmSelect(let m):
             if channels[channel]?.transaction != nil {
@@ -154,14 +154,14 @@ extension BrokerSession {
             channels[channel]!.transaction!.settlements.append((references, settlement, taken))
             return
         }
-        if !references.isEmpty { broker.settle(vhost: vhost, references, settlement) }
+        if !references.isEmpty { send(.settle(references, settlement)) }
     }
 
     /// Writes deliveries for a consumer, flushing once.
     func write(_ deliveries: [Delivery], channel: UInt16, consumerTag: String) {
         guard channels[channel]?.consumers[consumerTag] != nil else {
             // The consumer or channel went away while these were on their way: give them back.
-            broker.settle(vhost: vhost, deliveries.map(\.reference), .requeue)
+            send(.settle(deliveries.map(\.reference), .requeue))
             return
         }
         if channels[channel]!.consumers[consumerTag]!.waitingForConsumeOk != nil {
@@ -175,7 +175,7 @@ extension BrokerSession {
             // A write that fails closes the connection, and with it every channel of the session:
             // the deliveries not written yet go back to their queue (no-ack ones are settled).
             guard channels[channel] != nil else {
-                if !noAck { broker.settle(vhost: vhost, deliveries[index...].map(\.reference), .requeue) }
+                if !noAck { send(.settle(deliveries[index...].map(\.reference), .requeue)) }
                 return
             }
             let tag = channels[channel]!.takeDeliveryTag()
@@ -205,7 +205,7 @@ extension BrokerSession {
     func grantDeliveries() {
         guard !pendingGrants.isEmpty else { return }
         for (key, count) in pendingGrants {
-            broker.grantDeliveries(vhost: vhost, queue: key.queue, consumer: key.consumer, count: count)
+            send(.grant(queue: key.queue, consumer: key.consumer, count: count))
         }
         pendingGrants.removeAll(keepingCapacity: true)
     }

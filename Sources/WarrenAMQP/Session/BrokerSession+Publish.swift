@@ -13,16 +13,18 @@ extension BrokerSession {
         store(content, channel: channel)
     }
 
-    /// Routes and stores a message; sends `basic.return` and confirms as the channel asks.
-    /// Returns when the message is stored (durable where it must be).
-    @discardableResult
-    func store(_ content: AssembledContent, channel: UInt16) -> EventLoopFuture<Void> {
+    /// Routes and stores a message; `basic.return` and confirms follow as the channel asks.
+    /// `promise`, when given, completes once the message is stored (durable where it must be).
+    func store(_ content: AssembledContent, channel: UInt16, promise: EventLoopPromise<Void>? = nil) {
         let exchange = content.publish.exchange.isEmpty ? Self.defaultExchangeResource : content.publish.exchange
         if let refused = refusal([(.write, "exchange", exchange)])
             ?? topicRefusal(.write, exchange: content.publish.exchange, routingKey: content.publish.routingKey) {
+            // Through the broker's loop, after what this connection sent before.
+            flushOutbox()
             let refusedFuture = broker.refuse(refused)
+            if let promise { refusedFuture.cascade(to: promise) }
             whenDone(refusedFuture, channel: channel, method: .basicPublish(content.publish)) { _ in }
-            return refusedFuture
+            return
         }
         var sequence: UInt64? = nil
         if channels[channel]!.confirmMode {
@@ -35,7 +37,8 @@ extension BrokerSession {
             guard let token = channels[channel]!.directReplyToken else {
                 fail(ProtocolError(.preconditionFailed, "fast reply consumer does not exist",
                                    method: .basicPublish(content.publish)), channel: channel)
-                return context.eventLoop.makeFailedFuture(BrokerError(.preconditionFailed, "no reply consumer"))
+                promise?.fail(BrokerError(.preconditionFailed, "no reply consumer"))
+                return
             }
             var properties = content.header.properties
             properties.replyTo = DirectReplyTo.prefix + token
@@ -50,7 +53,8 @@ extension BrokerSession {
             case .failure(let reason):
                 fail(ProtocolError(.preconditionFailed, "invalid expiration '\(text)': \(reason.text)",
                                    method: .basicPublish(content.publish)), channel: channel)
-                return context.eventLoop.makeFailedFuture(BrokerError(.preconditionFailed, "invalid expiration"))
+                promise?.fail(BrokerError(.preconditionFailed, "invalid expiration"))
+                return
             }
         }
         // The broker stamps the acceptance time.
@@ -60,32 +64,15 @@ extension BrokerSession {
                               priority: properties.priority)
         let headers = properties.headers.map(ArgumentTable.init)
         let publish = content.publish
-        let method = Method.basicPublish(publish)
-        let future = broker.publish(vhost: vhost, message, routingKeys: [publish.routingKey] + extraKeys,
-                                    headers: headers)
+        nextPublishToken += 1
+        let token = nextPublishToken
         let bodyBytes = content.body.readableBytes
+        pendingPublishes.append(PendingPublish(token: token, channel: channel, bodyBytes: bodyBytes, publish: publish,
+                                               message: publish.mandatory ? message : nil, sequence: sequence,
+                                               promise: promise))
         publishStarted(bodyBytes: bodyBytes)
-        let stored = context.eventLoop.makePromise(of: Void.self)
-        future.hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
-            publishFinished(bodyBytes: bodyBytes)
-            switch result {
-            case .success(let outcome):
-                outcome.stored.hop(to: context.eventLoop).cascade(to: stored)
-                if outcome.queueCount == 0 && publish.mandatory {
-                    let returned = Method.basicReturn(.init(replyCode: ReplyCode.noRoute.rawValue, replyText: "NO_ROUTE",
-                                                            exchange: publish.exchange, routingKey: publish.routingKey))
-                    handler.writeContent(channel: channel, method: returned, message: message)
-                }
-                if let sequence { confirm(outcome.stored, sequence: sequence, channel: channel) }
-            case .failure(let error):
-                stored.fail(error)
-                let protocolError = (error as? BrokerError).map { ProtocolError($0, method: method) }
-                    ?? ProtocolError(.internalError, "\(error)", method: method)
-                handler.run(handler.machine.channelFailed(channel, protocolError), context: context)
-            }
-            handler.flushIfIdle(context: context)
-        }
-        return stored.futureResult
+        send(.publish(PublishCommand(message: message, routingKeys: [publish.routingKey] + extraKeys, headers: headers,
+                                     token: token, wantsStored: sequence != nil || promise != nil)))
     }
 
     struct ExpirationError: Error { var text: String }
@@ -122,29 +109,5 @@ extension BrokerSession {
         var properties = header.properties
         properties.headers!["BCC"] = nil
         return (ContentHeader(bodySize: header.bodySize, properties: properties).rawProperties, extra)
-    }
-
-    /// Records the outcome of `sequence`; confirms go out once per event-loop turn, so the
-    /// outcomes of one group commit leave as one `basic.ack multiple`.
-    private func confirm(_ stored: EventLoopFuture<Void>, sequence: UInt64, channel: UInt16) {
-        stored.hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
-            guard channels[channel] != nil else { return }
-            channels[channel]!.confirms.completed(sequence, stored: (try? result.get()) != nil)
-            guard !channels[channel]!.confirmFlushScheduled else { return }
-            channels[channel]!.confirmFlushScheduled = true
-            context.eventLoop.assumeIsolated().execute { [self] in
-                guard channels[channel] != nil else { return }
-                channels[channel]!.confirmFlushScheduled = false
-                for confirm in channels[channel]!.confirms.takeReady() {
-                    switch confirm {
-                    case .ack(let tag, let multiple):
-                        handler.write(channel: channel, .basicAck(.init(deliveryTag: tag, multiple: multiple)))
-                    case .nack(let tag):
-                        handler.write(channel: channel, .basicNack(.init(deliveryTag: tag, multiple: false, requeue: false)))
-                    }
-                }
-                handler.flushIfIdle(context: context)
-            }
-        }
     }
 }

@@ -6,6 +6,10 @@ import WarrenBroker
 extension BrokerSession {
     /// Carries out a method the channel state machine handed to the broker.
     func handle(_ method: Method, channel: UInt16) {
+        switch method {
+        case .basicAck, .basicNack, .basicReject: break  // batched with the read's publishes
+        default: flushOutbox()  // the broker sees what came before first
+        }
         if let refused = refusal(for: method) {
             // Through the broker's loop, so the refusal comes after the replies to earlier methods.
             whenDone(broker.refuse(refused), channel: channel, method: method) { _ in }

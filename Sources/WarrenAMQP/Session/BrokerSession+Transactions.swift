@@ -23,9 +23,13 @@ extension BrokerSession {
             }
             channels[channel]!.transaction = .init()
             // Publishes first, in order, then settlements; commit-ok once every message is stored.
-            let stored = transaction.publishes.map { store($0, channel: channel) }
+            let stored = transaction.publishes.map { content in
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                store(content, channel: channel, promise: promise)
+                return promise.futureResult
+            }
             for step in transaction.settlements where !step.references.isEmpty {
-                broker.settle(vhost: vhost, step.references, step.settlement)
+                send(.settle(step.references, step.settlement))
             }
             let all = EventLoopFuture.andAllComplete(stored, on: context.eventLoop)
             whenDone(all, channel: channel, method: method) { _ in self.reply(.txCommitOk(.init()), channel: channel) }

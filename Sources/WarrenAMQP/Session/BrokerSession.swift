@@ -1,5 +1,6 @@
 // BrokerSession.swift: one connection's side of the broker: AMQP methods become broker calls.
 import AMQPProtocol
+import DequeModule
 import NIOCore
 import WarrenBroker
 
@@ -29,6 +30,14 @@ final class BrokerSession {
     var publishesInFlight = 0
     var publishBytesInFlight = 0
     var readingPaused = false
+    /// Commands for the broker collected during this read (see BrokerOutbox.swift).
+    var outbox: [BrokerCommand] = []
+    /// Publishes sent whose outcome has not come back, in the order sent.
+    var pendingPublishes: Deque<PendingPublish> = []
+    /// Routed publishes waiting for fsyncs, by token.
+    var awaitingStore: [UInt64: AwaitingStore] = [:]
+    var nextPublishToken: UInt64 = 0
+    lazy var receiver = SessionReceiver(session: self, loop: context.eventLoop)
     /// The next consumer-timeout check (see BrokerSession+AckTimeout.swift).
     var ackTimeoutCheck: (at: NIODeadline, task: Scheduled<Void>)?
 
@@ -82,17 +91,20 @@ final class BrokerSession {
 
     /// A channel closed: its consumers end and its unacknowledged deliveries go back.
     func channelClosed(_ channel: UInt16) {
+        flushOutbox()
         guard let state = channels.removeValue(forKey: channel) else { return }
         if let token = state.directReplyToken { broker.unregisterDirectReply(token: token) }
         for consumer in state.consumers.values where consumer.queue != DirectReplyTo.queue {
             _ = broker.cancel(vhost: vhost, queue: consumer.queue, consumer: consumer.id)
         }
         let references = state.unsettledReferences
-        if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
+        if !references.isEmpty { send(.settle(references, .requeue)) }
+        flushOutbox()
     }
 
     /// The connection closed: every channel closes, exclusive queues go.
     func connectionClosed() {
+        flushOutbox()
         ackTimeoutCheck?.task.cancel()
         ackTimeoutCheck = nil
         var consumers: [(queue: String, ConsumerID)] = []
@@ -103,7 +115,8 @@ final class BrokerSession {
             references += state.unsettledReferences
         }
         channels = [:]
-        if !references.isEmpty { broker.settle(vhost: vhost, references, .requeue) }
+        if !references.isEmpty { send(.settle(references, .requeue)) }
+        flushOutbox()
         broker.connectionClosed(connectionID, vhost: vhost, consumers: consumers)
     }
 }

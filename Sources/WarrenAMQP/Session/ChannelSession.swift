@@ -36,7 +36,6 @@ struct ChannelSession {
     var nextPublishSequence: UInt64 = 1
     /// Outstanding publisher confirms, coalesced when they go out.
     var confirms = ConfirmTracker()
-    var confirmFlushScheduled = false
     /// Token of this channel's direct reply-to consumer, if it has one.
     var directReplyToken: String?
     /// Set by `tx.select`: publishes and settlements wait here for `tx.commit`.

@@ -6,6 +6,8 @@ final class QueuePartition {
     let index: Int
     let log: PartitionLog
     let journal: ConsumerGroupJournal?
+    /// Publishes waiting for this partition's next fsync (see StoreWaiters.swift).
+    let storeWaiters = PartitionStoreWaiters()
 
     init(index: Int, log: PartitionLog, journal: ConsumerGroupJournal?) {
         self.index = index
@@ -55,9 +57,17 @@ final class QueuePartition {
             cursor: UInt64(min(max(saved.cursor, log.logStartOffset), log.logEndOffset)))
     }
 
+    /// Closes the log (which syncs it) and tells the waiters how that went.
     func close() {
+        log.setDurabilityListener(nil)
         try? journal?.close()
-        try? log.close()
+        do {
+            try log.close()
+            if let failure = log.storageFailure { throw failure }
+            storeWaiters.durable(below: .max)
+        } catch {
+            storeWaiters.failed(BrokerError(.internalError, "storage failed: \(error)"))
+        }
     }
 }
 

@@ -61,7 +61,9 @@ struct QueueStorage {
                     try? log.close()
                     throw error
                 }
-                partitions.append(QueuePartition(index: index, log: log, journal: journal))
+                let partition = QueuePartition(index: index, log: log, journal: journal)
+                partition.watchDurability(on: loop)
+                partitions.append(partition)
             }
             return try QueueRuntime(definition: definition, vhost: vhost, arguments: arguments, policy: policy,
                                     partitions: partitions)

@@ -105,6 +105,8 @@ public final class PartitionLog {
     public var logEndOffset: Int64 { segments[segments.count - 1].nextOffset }
     /// Offset after the last durable record: records below it survive a crash.
     public var highWatermark: Int64 { durability.currentDurableOffset }
+    /// The storage failure that stopped the log, if one did; nothing is durable past it.
+    public var storageFailure: LogError? { durability.currentFailure }
     /// Total bytes of all segment files.
     public var sizeBytes: Int64 { segments.reduce(0) { $0 + $1.size } }
     /// Number of segments.

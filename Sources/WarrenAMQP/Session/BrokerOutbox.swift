@@ -1,0 +1,151 @@
+// BrokerOutbox.swift: what a connection hands the broker. Publishes, acks and delivery grants
+// are collected while one read's frames are handled and go over in one task when the read
+// ends (docs/threading.md); any other broker call sends what was collected first, so the
+// broker sees a connection's methods in the order they arrived.
+import AMQPProtocol
+import DequeModule
+import NIOCore
+import WarrenBroker
+
+/// Commands sent early when a read carries more than this many (a read of 16-byte publishes
+/// can hold thousands): the broker starts on them while the rest are decoded.
+let outboxCommandsMax = 512
+
+/// A publish handed to the broker whose outcome has not come back.
+struct PendingPublish {
+    var token: UInt64
+    var channel: UInt16
+    var bodyBytes: Int
+    var publish: Basic.Publish
+    /// Kept for `basic.return` when the publish is mandatory.
+    var message: Message?
+    /// The confirm sequence number, in confirm mode.
+    var sequence: UInt64?
+    /// Completed once stored (transactions wait on it).
+    var promise: EventLoopPromise<Void>?
+}
+
+/// A publish the broker routed that is waiting for fsyncs.
+struct AwaitingStore {
+    var channel: UInt16
+    var sequence: UInt64?
+    var promise: EventLoopPromise<Void>?
+    var remaining: Int
+}
+
+/// The session's `BrokerReceiver`: one hop to the connection's loop per batch of outcomes.
+final class SessionReceiver: BrokerReceiver {
+    final class Reference {
+        weak var session: BrokerSession?
+        init(_ session: BrokerSession) { self.session = session }
+    }
+
+    let loop: any EventLoop
+    let reference: NIOLoopBound<Reference>
+
+    init(session: BrokerSession, loop: any EventLoop) {
+        self.loop = loop
+        self.reference = NIOLoopBound(Reference(session), eventLoop: loop)
+    }
+
+    func published(_ results: [PublishResult]) {
+        loop.execute { [reference] in reference.value.session?.published(results) }
+    }
+
+    func stored(_ tokens: [UInt64], failure: BrokerError?) {
+        loop.execute { [reference] in reference.value.session?.stored(tokens, failure: failure) }
+    }
+}
+
+extension BrokerSession {
+    /// Queues a command for the broker; sent at the end of the read, or now outside one.
+    func send(_ command: BrokerCommand) {
+        outbox.append(command)
+        if !handler.isReading || outbox.count >= outboxCommandsMax { flushOutbox() }
+    }
+
+    /// Hands the collected commands to the broker in one task.
+    func flushOutbox() {
+        guard !outbox.isEmpty else { return }
+        let commands = outbox
+        outbox.removeAll(keepingCapacity: true)
+        broker.perform(vhost: vhost, commands, receiver: receiver)
+    }
+
+    /// The broker's outcomes of one batch's publishes, in order.
+    func published(_ results: [PublishResult]) {
+        var confirming: Set<UInt16> = []
+        for result in results {
+            guard let pending = pendingPublishes.popFirst() else { break }
+            assert(pending.token == result.token, "publish outcomes arrive in the order publishes were sent")
+            publishFinished(bodyBytes: pending.bodyBytes)
+            let open = channels[pending.channel] != nil
+            if let failed = result.failed {
+                pending.promise?.fail(failed)
+                if open {
+                    handler.run(handler.machine.channelFailed(pending.channel,
+                                                              ProtocolError(failed, method: .basicPublish(pending.publish))),
+                                context: context)
+                }
+                continue
+            }
+            if open, result.queueCount == 0, pending.publish.mandatory, let message = pending.message {
+                let returned = Method.basicReturn(.init(replyCode: ReplyCode.noRoute.rawValue, replyText: "NO_ROUTE",
+                                                        exchange: pending.publish.exchange,
+                                                        routingKey: pending.publish.routingKey))
+                handler.writeContent(channel: pending.channel, method: returned, message: message)
+            }
+            let waiting = AwaitingStore(channel: pending.channel, sequence: pending.sequence, promise: pending.promise,
+                                        remaining: result.pendingStores)
+            if result.rejected != nil {
+                finish(waiting, stored: false, confirming: &confirming)
+            } else if result.pendingStores == 0 {
+                finish(waiting, stored: true, confirming: &confirming)
+            } else {
+                awaitingStore[result.token] = waiting
+            }
+        }
+        writeConfirms(confirming)
+        handler.flushIfIdle(context: context)
+    }
+
+    /// Partitions stored (or failed to store) these publishes.
+    func stored(_ tokens: [UInt64], failure: BrokerError?) {
+        var confirming: Set<UInt16> = []
+        for token in tokens {
+            guard var waiting = awaitingStore[token] else { continue }
+            waiting.remaining -= 1
+            if failure != nil || waiting.remaining == 0 {
+                awaitingStore[token] = nil
+                finish(waiting, stored: failure == nil, confirming: &confirming)
+            } else {
+                awaitingStore[token] = waiting
+            }
+        }
+        writeConfirms(confirming)
+        handler.flushIfIdle(context: context)
+    }
+
+    private func finish(_ waiting: AwaitingStore, stored: Bool, confirming: inout Set<UInt16>) {
+        if let promise = waiting.promise {
+            if stored { promise.succeed() } else { promise.fail(BrokerError(.internalError, "message not stored")) }
+        }
+        guard let sequence = waiting.sequence, channels[waiting.channel] != nil else { return }
+        channels[waiting.channel]!.confirms.completed(sequence, stored: stored)
+        confirming.insert(waiting.channel)
+    }
+
+    /// Writes the confirms that are ready, coalesced into `multiple` acks.
+    private func writeConfirms(_ confirming: Set<UInt16>) {
+        for channel in confirming where channels[channel] != nil {
+            for confirm in channels[channel]!.confirms.takeReady() {
+                switch confirm {
+                case .ack(let tag, let multiple):
+                    handler.write(channel: channel, .basicAck(.init(deliveryTag: tag, multiple: multiple)))
+                case .nack(let tag):
+                    handler.write(channel: channel, .basicNack(.init(deliveryTag: tag, multiple: false, requeue: false)))
+                }
+            }
+        }
+    }
+}

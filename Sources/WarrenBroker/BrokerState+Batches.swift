@@ -1,0 +1,87 @@
+// BrokerState+Batches.swift: running a front door's batch, and the queues it touched.
+import Logging
+
+/// Queues to dispatch once a batch (or a settlement) is done, each once.
+struct DispatchSet {
+    private(set) var runtimes: [ObjectIdentifier: QueueRuntime] = [:]
+
+    mutating func insert(_ runtime: QueueRuntime) {
+        runtimes[ObjectIdentifier(runtime)] = runtime
+    }
+
+    func contains(_ runtime: QueueRuntime) -> Bool { runtimes[ObjectIdentifier(runtime)] != nil }
+}
+
+extension BrokerState {
+    func perform(vhost: String, _ commands: [BrokerCommand], receiver: any BrokerReceiver) {
+        var results: [PublishResult] = []
+        var touched = DispatchSet()
+        for command in commands {
+            switch command {
+            case .publish(let publish):
+                results.append(perform(vhost: vhost, publish, receiver: receiver, touched: &touched))
+            case .settle(let references, let settlement):
+                settle(vhost: vhost, references, settlement, touched: &touched)
+            case .grant(let queue, let consumer, let count):
+                grant(vhost: vhost, queue: queue, consumer: consumer, count: count, touched: &touched)
+            }
+        }
+        dispatch(touched)
+        if !results.isEmpty { receiver.published(results) }
+    }
+
+    private func perform(vhost: String, _ publish: PublishCommand, receiver: any BrokerReceiver,
+                         touched: inout DispatchSet) -> PublishResult {
+        let waiter = publish.wantsStored ? StoreWaiter.receiver(receiver, token: publish.token) : nil
+        do {
+            let outcome = try self.publish(vhost: vhost, publish.message, routingKeys: publish.routingKeys,
+                                           headers: publish.headers, waiter: waiter, touched: &touched)
+            return PublishResult(token: publish.token, queueCount: outcome.queueCount, pendingStores: outcome.stores,
+                                 rejected: outcome.rejected, failed: nil)
+        } catch {
+            let failure = error as? BrokerError ?? BrokerError(.internalError, "\(error)")
+            return PublishResult(token: publish.token, queueCount: 0, pendingStores: 0, rejected: nil, failed: failure)
+        }
+    }
+
+    /// Settles deliveries; the queues they free dispatch with `touched`.
+    func settle(vhost: String, _ references: [DeliveryReference], _ settlement: Settlement,
+                touched: inout DispatchSet) {
+        var channelLimits: [ObjectIdentifier: ChannelPrefetch] = [:]
+        for reference in references {
+            guard let runtime = queues[vhost]?[reference.queue] else { continue }
+            let channelPrefetch = switch settlement {
+            case .ack: runtime.settle(reference)
+            case .reject: runtime.reject(reference)
+            case .requeue: runtime.requeue(reference)
+            }
+            touched.insert(runtime)
+            if let channelPrefetch, channelPrefetch.limit > 0 {
+                channelLimits[ObjectIdentifier(channelPrefetch)] = channelPrefetch
+            }
+        }
+        // Credit freed on a channel-wide limit may unblock the channel's other queues.
+        for limit in channelLimits.values {
+            for name in limit.queues {
+                if let runtime = queues[vhost]?[name] { touched.insert(runtime) }
+            }
+        }
+    }
+
+    /// Returns `count` written deliveries to the consumer's window.
+    func grant(vhost: String, queue: String, consumer: ConsumerID, count: Int, touched: inout DispatchSet) {
+        guard let runtime = queues[vhost]?[queue], let name = runtime.groupOfConsumer[consumer],
+              let group = runtime.groups[name], group.members[consumer] != nil else { return }
+        group.members[consumer]!.window += count
+        touched.insert(runtime)
+    }
+
+    /// Hands out what the touched queues can deliver now.
+    func dispatch(_ touched: DispatchSet) {
+        for runtime in touched.runtimes.values {
+            do { try runtime.dispatch() } catch {
+                logger.error("dispatch failed", metadata: ["queue": "\(runtime.definition.name)", "error": "\(error)"])
+            }
+        }
+    }
+}
