@@ -18,8 +18,14 @@ public final class Broker: Sendable {
     let flusher: LogFlusher
     let logger: Logger
     let definitions: any DefinitionsStore
+    /// The front door's message encoding (dead-lettering, the management API's get and publish).
+    public let format: any MessageFormat
     /// Open connections per vhost and user, for `max-connections` limits.
     let connectionCounts = ConnectionCounts()
+    /// Open client connections and their channels, for the management API and metrics.
+    public let clients = ClientRegistry()
+    /// Memory and disk alarms; started with the broker.
+    public let resources: ResourceMonitor
     /// Users and permissions as of the last change, readable from any thread (logins).
     let directorySnapshot = NIOLockedValueBox(UserDirectory.withGuest)
 
@@ -34,6 +40,10 @@ public final class Broker: Sendable {
         self.logger = logger
         let definitions = definitions ?? InMemoryDefinitionsStore(loop: loop)
         self.definitions = definitions
+        self.format = format
+        self.resources = ResourceMonitor(
+            probe: configuration.resourceProbe ?? SystemResourceProbe(directory: configuration.dataDirectory),
+            limits: configuration.resourceLimits, clients: clients)
         let flusher = LogFlusher()
         self.flusher = flusher
         var storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
@@ -65,6 +75,12 @@ public final class Broker: Sendable {
             state.value.retentionTask = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
                 state.value.applyRetention()
             }
+            self.resources.start(on: loop)
+            let every = state.value.configuration.rateSampleInterval
+            state.value.sampleRates()
+            state.value.rateTask = loop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
+                state.value.sampleRates()
+            }
             if case .interval(let every) = state.value.configuration.durableQueueDurability {
                 // A quiet log still becomes durable within about one interval of its last append.
                 let parts = every.components
@@ -93,8 +109,10 @@ public final class Broker: Sendable {
 
     /// Closes every queue's log. The broker is unusable afterwards.
     public func shutdown() -> EventLoopFuture<Void> {
-        onLoop { state in
+        resources.stop()
+        return onLoop { state in
             state.retentionTask?.cancel()
+            state.rateTask?.cancel()
             state.intervalFlushTask?.cancel()
             state.closeAll()
         }.always { [flusher] _ in flusher.shutdown() }

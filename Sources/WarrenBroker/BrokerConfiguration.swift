@@ -23,6 +23,12 @@ public struct BrokerConfiguration: Sendable {
     public var segmentBytes = LogLimits.segmentBytesDefault
     /// How often streams are checked for segments past `x-max-age`.
     public var retentionCheckInterval: TimeAmount = .seconds(10)
+    /// How often message rates are sampled (RabbitMQ's management samples every 5 s).
+    public var rateSampleInterval: TimeAmount = .seconds(5)
+    /// Memory high watermark and disk free limit (resource alarms).
+    public var resourceLimits = ResourceLimits()
+    /// Where memory and disk figures come from; nil: this process and the data directory's disk.
+    public var resourceProbe: (any ResourceProbe)?
     /// The clock queue logs use (tests inject a manual one).
     public var logClock: any LogClock = SystemLogClock()
     /// The file system queue logs use (tests inject faults).

@@ -50,6 +50,7 @@ extension BrokerState {
         var channelLimits: [ObjectIdentifier: ChannelPrefetch] = [:]
         for reference in references {
             guard let runtime = queues[vhost]?[reference.queue] else { continue }
+            if case .ack = settlement { runtime.counters.acknowledged &+= 1 }
             let channelPrefetch = switch settlement {
             case .ack: runtime.settle(reference)
             case .reject: runtime.reject(reference)

@@ -27,6 +27,13 @@ final class BrokerState {
     let directorySnapshot: NIOLockedValueBox<UserDirectory>
     /// Each vhost's policies by name, patterns compiled.
     var policies: [String: [String: CompiledPolicy]] = [:]
+    /// Messages received, routed and delivered by the whole node, and their rates.
+    var nodeCounters = MessageCounters()
+    var nodeRateSampler = RateSampler()
+    /// What deleted queues delivered and had acknowledged, so node totals never go down.
+    var retiredQueueCounters = MessageCounters()
+    /// Samples every queue's counters for rates (`BrokerConfiguration.rateSampleInterval`).
+    var rateTask: RepeatedTask?
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 
@@ -120,6 +127,7 @@ final class BrokerState {
         }
         removeUnusedAutoDeleteExchanges(vhost: vhost)
         for member in runtime.allMembers { member.sink.cancelled(consumer: member.id) }
+        retiredQueueCounters.add(runtime.counters)
         runtime.close()
         storage.remove(vhost: vhost, queue: name, durable: runtime.definition.durable)
         return count
@@ -168,6 +176,8 @@ final class BrokerState {
             return StoreOutcome(queueCount: deliverDirectReply(message) ? 1 : 0)
         }
         let route = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers)
+        nodeCounters.published &+= 1
+        if route.queues.isEmpty { nodeCounters.unroutable &+= 1 } else { nodeCounters.routed &+= 1 }
         var outcome = store(message, in: route.queues, vhost: vhost, headers: headers, waiter: waiter, touched: &touched)
         outcome.queueCount = route.queues.count
         return outcome

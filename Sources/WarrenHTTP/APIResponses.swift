@@ -2,6 +2,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import WarrenBroker
 
 /// A refusal in RabbitMQ's shape: `{"error": "...", "reason": "..."}` with an HTTP status.
 struct APIError: Error, HTTPResponseError {
@@ -14,6 +15,17 @@ struct APIError: Error, HTTPResponseError {
     static let notJSON = APIError(status: .badRequest, error: "bad_request", reason: "not_json")
 
     static func badRequest(_ reason: String) -> APIError { APIError(status: .badRequest, error: "bad_request", reason: reason) }
+
+    /// A broker refusal as RabbitMQ's API answers it: 404 for what is missing, 401 for the
+    /// reserved `amq.` names, else 400 with the broker's text.
+    static func from(_ error: any Error) -> APIError {
+        guard let error = error as? BrokerError else { return APIError(status: .internalServerError, error: "internal_error", reason: "\(error)") }
+        switch error.kind {
+        case .notFound: return .notFound
+        case .accessRefused: return APIError(status: .unauthorized, error: "not_authorised", reason: "Access refused.")
+        default: return .badRequest(error.text)
+        }
+    }
 
     /// A validation failure, worded and escaped as RabbitMQ's API sends it.
     static func validationFailed(_ reason: String) -> APIError {

@@ -63,13 +63,19 @@ public final class WarrenServer: Sendable {
         precondition(!listeners.isEmpty, "at least one AMQP listener (plain or TLS) must run")
         self.listeners = listeners
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = listeners.map { .init(service: $0) }
-        if let management = configuration.management {
+        if var management = configuration.management {
+            management.productVersion = WarrenVersion.string
+            if configuration.plainListenerEnabled {
+                management.listeners.append(.init(protocol: "amqp", port: configuration.amqp.port))
+            }
+            if let amqps = configuration.amqps { management.listeners.append(.init(protocol: "amqp/ssl", port: amqps.port)) }
+            let host = management.host
             let boundPort = self.managementBoundPort
             let api = ManagementAPI.application(
                 broker: broker, authenticator: DirectoryUsers(broker: broker), configuration: management,
                 group: group, logger: logger, onRunning: { port in
                     boundPort.withLockedValue { $0 = port }
-                    logger.info("management API listening", metadata: ["http": "\(management.host):\(port)"])
+                    logger.info("management API listening", metadata: ["http": "\(host):\(port)"])
                 })
             services.append(.init(service: api))
         }

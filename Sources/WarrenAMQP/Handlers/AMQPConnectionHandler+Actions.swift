@@ -38,6 +38,7 @@ extension AMQPConnectionHandler {
             if let broker {
                 session = BrokerSession(broker: broker, connectionID: connectionID, vhost: virtualHost, user: user,
                                         handler: self, context: context)
+                registerClient(context: context, user: user, vhost: virtualHost, tls: isTLS)
             }
             write(channel: 0, .connectionOpenOk(.init()))
         case .closeConnection(let close):
@@ -76,6 +77,7 @@ extension AMQPConnectionHandler {
                 countedChannels.insert(channel)
             }
             session?.channelOpened(channel)
+            updateClientChannel(channel) { _ in }
             write(channel: channel, .channelOpenOk(.init()))
         case .channel(let channel, let event):
             runChannelEvent(event, channel: channel, context: context)
@@ -114,6 +116,7 @@ extension AMQPConnectionHandler {
 
     /// A channel the user's `max-channels` counted has closed.
     private func releaseCountedChannel(_ channel: UInt16) {
+        removeClientChannel(channel)
         guard countedChannels.remove(channel) != nil, let admitted else { return }
         broker?.channelsEnded(user: admitted.user, count: 1)
     }

@@ -43,6 +43,10 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     var admitted: (user: String, vhost: String)?
     /// Open channels counted against the user's `max-channels`.
     var countedChannels: Set<UInt16> = []
+    /// Whether the connection is in the broker's client registry.
+    var registeredClient = false
+    /// Whether the connection came over TLS (set by the listener's pipeline).
+    public var isTLS = false
 
     public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool, logger: Logger,
                 broker: Broker? = nil, connectionID: ConnectionID = 0) {
@@ -61,6 +65,7 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     public func channelInactive(context: ChannelHandlerContext) {
         timers.cancelAll()
+        unregisterClient()
         if let admitted {
             broker?.connectionEnded(user: admitted.user, vhost: admitted.vhost)
             if !countedChannels.isEmpty { broker?.channelsEnded(user: admitted.user, count: countedChannels.count) }
@@ -127,6 +132,11 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
         if event is ServerShutdownEvent {
             run(machine.shutdown(), context: context)
             flush(context: context)
+        } else if let forced = event as? ForcedCloseEvent {
+            run(machine.forceClose(reason: forced.reason), context: context)
+            flush(context: context)
+        } else if let alarm = event as? ResourceAlarmEvent {
+            session?.resourceAlarm(blocked: alarm.blocked, reason: alarm.reason)
         } else if case TLSUserEvent.handshakeCompleted = event {
             // A verified client certificate names the user EXTERNAL logs in as.
             if let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate {

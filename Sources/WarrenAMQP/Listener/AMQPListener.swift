@@ -98,6 +98,7 @@ public final class AMQPListener: Service, Sendable {
                 let handler = AMQPConnectionHandler(
                     configuration: connection, peerIsLoopback: channel.remoteAddress?.isLoopback ?? false,
                     logger: connectionLogger, broker: broker, connectionID: id)
+                handler.isTLS = sslContext != nil
                 return channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))

@@ -5,7 +5,8 @@ import NIOCore
 /// Tracks open connections. Touched on connect and disconnect only, never per frame.
 final class ConnectionRegistry: Sendable {
     private let channels = NIOLockedValueBox([ObjectIdentifier: any Channel]())
-    private let lastID = NIOLockedValueBox<UInt64>(0)
+    /// Shared by every listener of the process (plain and TLS), so ids are node-unique.
+    private static let lastID = NIOLockedValueBox<UInt64>(0)
 
     /// Registers a connection; returns its node-unique id.
     func add(_ channel: any Channel) -> UInt64 {
@@ -13,7 +14,7 @@ final class ConnectionRegistry: Sendable {
         channel.closeFuture.whenComplete { [self] _ in
             _ = channels.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
         }
-        return lastID.withLockedValue {
+        return Self.lastID.withLockedValue {
             $0 += 1
             return $0
         }

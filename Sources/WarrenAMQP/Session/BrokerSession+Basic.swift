@@ -213,6 +213,7 @@ extension BrokerSession {
     /// The queue was deleted: tell the client its consumer is gone (consumer_cancel_notify).
     func serverCancelled(channel: UInt16, consumerTag: String) {
         guard channels[channel]?.consumers.removeValue(forKey: consumerTag) != nil else { return }
+        publishChannelInfo(channel)
         handler.write(channel: channel, .basicCancel(.init(consumerTag: consumerTag, nowait: true)))
         handler.flushIfIdle(context: context)
     }

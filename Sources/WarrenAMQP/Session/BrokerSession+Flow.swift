@@ -14,11 +14,13 @@ extension BrokerSession {
         publishesInFlight += 1
         publishBytesInFlight += bodyBytes
         let configuration = handler.machine.configuration
+        hasPublished = true
+        if alarmBlocked { updateReading() }
         if !readingPaused && (publishesInFlight >= configuration.publishesInFlightMax
                               || publishBytesInFlight >= configuration.publishBytesInFlightMax) {
             readingPaused = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-            if handler.machine.clientWantsBlockedNotifications {
+            updateReading()
+            if !alarmBlocked, handler.machine.clientWantsBlockedNotifications {
                 handler.write(channel: 0, .connectionBlocked(.init(reason: Self.blockedReason)))
                 handler.flushIfIdle(context: context)
             }
@@ -32,11 +34,37 @@ extension BrokerSession {
         if readingPaused && publishesInFlight <= configuration.publishesInFlightMax / 2
             && publishBytesInFlight <= configuration.publishBytesInFlightMax / 2 {
             readingPaused = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-            if handler.machine.clientWantsBlockedNotifications {
+            updateReading()
+            if !alarmBlocked, handler.machine.clientWantsBlockedNotifications {
                 handler.write(channel: 0, .connectionUnblocked(.init()))
                 handler.flushIfIdle(context: context)
             }
+        }
+    }
+}
+
+extension BrokerSession {
+    /// A resource alarm fired or cleared. As RabbitMQ: a connection stops being read once it
+    /// publishes while blocked (consumers on other connections go on); a client with the
+    /// `connection.blocked` capability is told at once, with the alarm's reason.
+    func resourceAlarm(blocked: Bool, reason: String) {
+        guard blocked != alarmBlocked else { return }
+        alarmBlocked = blocked
+        handler.updateClientBlocked(blocked)
+        if handler.machine.clientWantsBlockedNotifications {
+            handler.write(channel: 0, blocked ? .connectionBlocked(.init(reason: reason)) : .connectionUnblocked(.init()))
+            handler.flushIfIdle(context: context)
+        }
+        updateReading()
+    }
+
+    /// Reads the socket unless publishes in flight or an alarm (once this connection has
+    /// published) hold it back.
+    func updateReading() {
+        let hold = readingPaused || (alarmBlocked && hasPublished)
+        if hold != socketHeld {
+            socketHeld = hold
+            context.channel.setOption(ChannelOptions.autoRead, value: !hold).whenFailure { _ in }
         }
     }
 }

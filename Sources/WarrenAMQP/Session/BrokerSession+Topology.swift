@@ -10,6 +10,12 @@ extension BrokerSession {
         case .basicAck, .basicNack, .basicReject: break  // batched with the read's publishes
         default: flushOutbox()  // the broker sees what came before first
         }
+        defer {
+            switch method {
+            case .basicQos, .basicConsume, .basicCancel, .confirmSelect, .txSelect: publishChannelInfo(channel)
+            default: break
+            }
+        }
         if let refused = refusal(for: method) {
             // Through the broker's loop, so the refusal comes after the replies to earlier methods.
             whenDone(broker.refuse(refused), channel: channel, method: method) { _ in }

@@ -30,6 +30,11 @@ final class BrokerSession {
     var publishesInFlight = 0
     var publishBytesInFlight = 0
     var readingPaused = false
+    /// A resource alarm is in effect (memory or disk); see `resourceAlarm`.
+    var alarmBlocked = false
+    var hasPublished = false
+    /// Whether the socket is not being read now (either reason).
+    var socketHeld = false
     /// Commands for the broker collected during this read (see BrokerOutbox.swift).
     var outbox: [BrokerCommand] = []
     /// Publishes sent whose outcome has not come back, in the order sent.

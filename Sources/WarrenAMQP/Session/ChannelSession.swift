@@ -79,3 +79,17 @@ extension ChannelSession {
         unacked.map(\.reference) + (transaction?.settlements.flatMap { $0.unacked.map(\.reference) } ?? [])
     }
 }
+
+extension BrokerSession {
+    /// Tells the client registry (management API) the channel's modes and consumer count.
+    /// Called when they change, never per message.
+    func publishChannelInfo(_ channel: UInt16) {
+        guard let state = channels[channel] else { return }
+        handler.updateClientChannel(channel) { info in
+            info.confirm = state.confirmMode
+            info.transactional = state.transaction != nil
+            info.prefetch = state.prefetchCount
+            info.consumers = state.consumers.count
+        }
+    }
+}

@@ -9,12 +9,14 @@ final class ConsumerSink: DeliverySink, Sendable {
     let session: NIOLoopBound<BrokerSession>
     let channel: UInt16
     let consumerTag: String
+    let label: ConsumerLabel?
 
     init(session: BrokerSession, loop: any EventLoop, channel: UInt16, consumerTag: String) {
         self.loop = loop
         self.session = NIOLoopBound(session, eventLoop: loop)
         self.channel = channel
         self.consumerTag = consumerTag
+        self.label = ConsumerLabel(tag: consumerTag, channel: channel, connection: session.connectionID)
     }
 
     func deliver(_ deliveries: [Delivery]) {

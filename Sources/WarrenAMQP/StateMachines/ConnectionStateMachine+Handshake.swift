@@ -30,6 +30,7 @@ extension ConnectionStateMachine {
     }
 
     private mutating func startOkReceived(_ startOk: Connection.StartOk) -> ConnectionAction {
+        clientProperties = startOk.clientProperties
         if case .table(let capabilities)? = startOk.clientProperties["capabilities"] {
             clientWantsAuthFailureClose = capabilities["authentication_failure_close"]?.bool ?? false
             clientWantsBlockedNotifications = capabilities["connection.blocked"]?.bool ?? false

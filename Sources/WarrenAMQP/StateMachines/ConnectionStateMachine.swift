@@ -30,6 +30,8 @@ public struct ConnectionStateMachine {
     var clientWantsAuthFailureClose = false
     /// Whether the client announced the `connection.blocked` capability.
     public internal(set) var clientWantsBlockedNotifications = false
+    /// The client's properties from start-ok, for operators.
+    public internal(set) var clientProperties = FieldTable()
     var channels: [UInt16: ChannelStateMachine] = [:]
 
     public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool) {
@@ -102,6 +104,20 @@ public struct ConnectionStateMachine {
         switch state {
         case .open:
             return fail(ProtocolError(.connectionForced, "broker forced connection closure with reason 'shutdown'"))
+        case .closing, .closed:
+            return .none
+        default:
+            state = .closed
+            return .disconnect
+        }
+    }
+
+    /// An operator closed the connection (management API): 320 CONNECTION_FORCED with their
+    /// reason, as RabbitMQ sends it.
+    public mutating func forceClose(reason: String) -> ConnectionAction {
+        switch state {
+        case .open:
+            return fail(ProtocolError(.connectionForced, reason))
         case .closing, .closed:
             return .none
         default:

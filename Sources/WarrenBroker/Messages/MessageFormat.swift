@@ -49,6 +49,12 @@ public protocol MessageFormat: Sendable {
     func deadLetterView(of properties: ByteBuffer) -> DeadLetterView
     /// Properties of the dead-lettered copy: `death` recorded, the per-message TTL removed.
     func deadLettered(_ properties: ByteBuffer, _ death: DeathEvent) -> ByteBuffer
+    /// The properties by RabbitMQ's management names (`content_type`, `delivery_mode`,
+    /// `headers`, …), for operators reading messages.
+    func describe(_ properties: ByteBuffer) -> ArgumentTable
+    /// Properties from those names (the management API's publish); throws `BrokerError`
+    /// naming a value it cannot take.
+    func encode(_ described: ArgumentTable) throws -> ByteBuffer
 }
 
 /// For messages whose properties the broker cannot read: dead-lettered copies keep them as
@@ -59,4 +65,8 @@ public struct OpaqueMessageFormat: MessageFormat {
         DeadLetterView(headers: nil, ccKeys: [], deaths: [])
     }
     public func deadLettered(_ properties: ByteBuffer, _ death: DeathEvent) -> ByteBuffer { properties }
+    public func describe(_ properties: ByteBuffer) -> ArgumentTable { [:] }
+    public func encode(_ described: ArgumentTable) throws -> ByteBuffer {
+        throw BrokerError(.notImplemented, "this broker cannot encode message properties")
+    }
 }

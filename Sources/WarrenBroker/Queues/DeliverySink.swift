@@ -6,4 +6,10 @@ public protocol DeliverySink: AnyObject, Sendable {
     func deliver(_ deliveries: [Delivery])
     /// The queue ended the consumer (queue deleted): RabbitMQ sends `basic.cancel`.
     func cancelled(consumer: ConsumerID)
+    /// The front door's names for the consumer, for operators.
+    var label: ConsumerLabel? { get }
+}
+
+extension DeliverySink {
+    public var label: ConsumerLabel? { nil }
 }

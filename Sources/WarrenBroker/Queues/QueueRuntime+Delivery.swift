@@ -57,6 +57,7 @@ extension QueueRuntime {
                                         message: message, redelivered: count > 1, consumer: id)
                 if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
                 annotateAckTimeout(&delivery)
+                counted(delivery)
                 batches[ObjectIdentifier(member.sink), default: (member.sink, [])].1.append(delivery)
                 idle = 0
                 index = (index + 1) % partitions.count
@@ -66,6 +67,11 @@ extension QueueRuntime {
         }
         for (sink, deliveries) in batches.values { sink.deliver(deliveries) }
         scheduleHeadExpiry()
+    }
+
+    private func counted(_ delivery: Delivery) {
+        counters.delivered &+= 1
+        if delivery.redelivered { counters.redelivered &+= 1 }
     }
 
     /// `basic.get` from the default group: the next ready message, settled at once when `noAck`.
@@ -88,6 +94,7 @@ extension QueueRuntime {
                                     message: message, redelivered: count > 1, consumer: nil)
             if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
             annotateAckTimeout(&delivery)
+            counted(delivery)
             return delivery
         }
         return nil

@@ -34,6 +34,9 @@ final class QueueRuntime {
     /// Body bytes of the default group's ready messages (kept under `x-max-length-bytes`).
     var readyBytes: Int64 = 0
     var groups: [String: ConsumerGroupRuntime] = [:]
+    /// Messages stored, delivered and acknowledged since start, and their rates.
+    var counters = MessageCounters()
+    var rateSampler = RateSampler()
     /// The group each consumer belongs to.
     var groupOfConsumer: [ConsumerID: String] = [:]
     static let defaultGroup = "default"
@@ -92,6 +95,7 @@ final class QueueRuntime {
         }
         let segments = partition.log.segmentCount
         let offset = UInt64(try partition.log.append([message.logRecord]).lastOffset)
+        counters.published &+= 1
         if message.expiration != nil { mayHoldExpiringMessages = true }
         becameReady(message)
         if isStream && partition.log.segmentCount != segments { applyRetention(partition) }
