@@ -48,6 +48,7 @@ extension BrokerState {
     /// Rebuilds durable exchanges, queues (with their logs and groups) and bindings at start.
     /// An entry that cannot be restored is logged and skipped; the rest still come back.
     func restore(_ stored: StoredDefinitions) {
+        for vhost in stored.vhosts where topologies[vhost] == nil { openVirtualHost(vhost) }
         // Users: the stored ones; none stored (a new data directory) gives RabbitMQ's default guest.
         if stored.users.isEmpty {
             record(directory.users.values.map { .putUser($0) }
@@ -55,6 +56,7 @@ extension BrokerState {
         } else {
             var restored = UserDirectory()
             restored.loopbackOnlyUsers = directory.loopbackOnlyUsers
+            restored.virtualHosts = directory.virtualHosts
             for user in stored.users { restored.put(user) }
             for (vhost, user, permission) in stored.permissions { restored.setPermission(permission, user: user, vhost: vhost) }
             restored.vhostLimits = stored.vhostLimits

@@ -46,6 +46,7 @@ final class BrokerState {
         self.format = format
         self.logger = logger
         directory.loopbackOnlyUsers = configuration.loopbackOnlyUsers
+        directory.virtualHosts = configuration.virtualHosts
         let initial = directory
         directorySnapshot.withLockedValue { $0 = initial }  // observers do not run in init
         for vhost in configuration.virtualHosts {

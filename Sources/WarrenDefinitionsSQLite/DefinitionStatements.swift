@@ -64,6 +64,14 @@ enum DefinitionStatements {
                 Statement(sql: "DELETE FROM topic_permissions WHERE user = ?", binds: [.text(name)]),
                 Statement(sql: "DELETE FROM user_limits WHERE user = ?", binds: [.text(name)]),
             ]
+        case .putVhost(let name):
+            return [Statement(sql: "INSERT OR IGNORE INTO vhosts (name) VALUES (?)", binds: [.text(name)])]
+        case .deleteVhost(let name):
+            return ["vhosts WHERE name", "exchanges WHERE vhost", "queues WHERE vhost", "bindings WHERE vhost",
+                    "consumer_groups WHERE vhost", "policies WHERE vhost", "permissions WHERE vhost",
+                    "topic_permissions WHERE vhost", "vhost_limits WHERE vhost"].map {
+                Statement(sql: "DELETE FROM \($0) = ?", binds: [.text(name)])
+            }
         case .putVhostLimits(let vhost, let limits):
             return [limits.isEmpty
                 ? Statement(sql: "DELETE FROM vhost_limits WHERE vhost = ?", binds: [.text(vhost)])
@@ -145,6 +153,7 @@ enum DefinitionStatements {
     static let selectPermissions = "SELECT vhost, user, configure, write, read FROM permissions ORDER BY seq"
 
     static let selectVhostLimits = "SELECT vhost, limits FROM vhost_limits"
+    static let selectVhosts = "SELECT name FROM vhosts ORDER BY seq"
     static let selectUserLimits = "SELECT user, limits FROM user_limits"
 
     static func limitsText(_ limits: [String: Int64]) -> String {

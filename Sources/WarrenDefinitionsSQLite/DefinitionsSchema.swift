@@ -74,6 +74,7 @@ enum DefinitionsSchema {
         """,
         // Limits as `name=value` pairs joined by `;` (names are RabbitMQ's, values integers).
         "CREATE TABLE IF NOT EXISTS vhost_limits (vhost TEXT PRIMARY KEY, limits TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS vhosts (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE)",
         "CREATE TABLE IF NOT EXISTS user_limits (user TEXT PRIMARY KEY, limits TEXT NOT NULL)",
     ]
 }

@@ -79,11 +79,12 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
                                         connection.query(DefinitionStatements.selectPermissions)).and(
                                             connection.query(DefinitionStatements.selectTopicPermissions)).and(
                                                 connection.query(DefinitionStatements.selectVhostLimits)).and(
-                                                    connection.query(DefinitionStatements.selectUserLimits))
+                                                    connection.query(DefinitionStatements.selectUserLimits)).and(
+                                                        connection.query(DefinitionStatements.selectVhosts))
             }
         }.flatMapThrowing { tables in
-            let (((((((((exchanges, queues), bindings), groups), policies), users), permissions), topics), vhostLimits),
-                 userLimits) = tables
+            let ((((((((((exchanges, queues), bindings), groups), policies), users), permissions), topics), vhostLimits),
+                 userLimits), vhosts) = tables
             var stored = StoredDefinitions()
             stored.exchanges = try exchanges.map(DefinitionStatements.exchange)
             stored.queues = try queues.map(DefinitionStatements.queue)
@@ -101,6 +102,7 @@ public final class SQLiteDefinitionsStore: DefinitionsStore {
                 let (user, limits) = try DefinitionStatements.keyedLimits(row, key: "user")
                 stored.userLimits[user] = limits
             }
+            stored.vhosts = vhosts.compactMap { $0.column("name")?.string }
             return stored
         }
     }

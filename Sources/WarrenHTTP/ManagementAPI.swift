@@ -42,6 +42,7 @@ public enum ManagementAPI {
         QueueRoutes(broker: broker).register(on: api)
         BindingRoutes(broker: broker).register(on: api)
         ClientRoutes(broker: broker).register(on: api)
+        DefinitionRoutes(broker: broker, configuration: configuration).register(on: api)
         return router
     }
 

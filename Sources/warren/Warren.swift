@@ -6,6 +6,6 @@ struct Warren: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warren",
         abstract: "A RabbitMQ-compatible message broker on a durable, partitioned log.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Ctl.self, Definitions.self],
         defaultSubcommand: Serve.self)
 }

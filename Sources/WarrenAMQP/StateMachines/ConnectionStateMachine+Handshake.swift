@@ -1,5 +1,6 @@
 // ConnectionStateMachine+Handshake.swift: start-ok, tune-ok and open.
 import AMQPProtocol
+import WarrenBroker
 
 extension ConnectionStateMachine {
     mutating func handshakeFrameReceived(_ frame: Frame) -> ConnectionAction {
@@ -12,7 +13,7 @@ extension ConnectionStateMachine {
         case (.awaitingTuneOk(let user), .connectionTuneOk(let tuneOk)):
             return tuneOkReceived(tuneOk, user: user)
         case (.awaitingOpen(let user), .connectionOpen(let open)):
-            guard configuration.virtualHosts.contains(open.virtualHost) else {
+            guard (configuration.directory?().virtualHosts ?? configuration.virtualHosts).contains(open.virtualHost) else {
                 return fail(ProtocolError(.notAllowed, "vhost \(open.virtualHost) not found", method: method))
             }
             guard configuration.mayOpen(open.virtualHost, user: user) else {

@@ -28,6 +28,9 @@ public enum DefinitionChange: Sendable, Equatable {
     /// Every limit of a vhost, or of a user (an empty table clears them).
     case putVhostLimits(vhost: String, [String: Int64])
     case putUserLimits(user: String, [String: Int64])
+    /// A virtual host created at run time; deleting one removes everything in it.
+    case putVhost(name: String)
+    case deleteVhost(name: String)
 }
 
 /// Everything a store holds, as loaded at start.
@@ -42,6 +45,8 @@ public struct StoredDefinitions: Sendable, Equatable {
     public var topicPermissions: [(vhost: String, user: String, TopicPermission)] = []
     public var vhostLimits: [String: [String: Int64]] = [:]
     public var userLimits: [String: [String: Int64]] = [:]
+    /// Virtual hosts created at run time, in creation order.
+    public var vhosts: [String] = []
 
     public init() {}
 
@@ -53,7 +58,7 @@ public struct StoredDefinitions: Sendable, Equatable {
             && lhs.policies.elementsEqual(rhs.policies) { $0.vhost == $1.vhost && $0.1 == $1.1 }
             && lhs.users == rhs.users
             && lhs.permissions.elementsEqual(rhs.permissions) { $0.vhost == $1.vhost && $0.user == $1.user && $0.2 == $1.2 }
-            && lhs.vhostLimits == rhs.vhostLimits && lhs.userLimits == rhs.userLimits
+            && lhs.vhostLimits == rhs.vhostLimits && lhs.userLimits == rhs.userLimits && lhs.vhosts == rhs.vhosts
             && lhs.topicPermissions.elementsEqual(rhs.topicPermissions) { $0.vhost == $1.vhost && $0.user == $1.user && $0.2 == $1.2 }
     }
 }

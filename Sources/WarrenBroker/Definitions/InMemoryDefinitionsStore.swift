@@ -83,6 +83,18 @@ extension StoredDefinitions {
             userLimits[name] = nil
         case .putVhostLimits(let vhost, let limits):
             vhostLimits[vhost] = limits.isEmpty ? nil : limits
+        case .putVhost(let name):
+            if !vhosts.contains(name) { vhosts.append(name) }
+        case .deleteVhost(let vhost):
+            vhosts.removeAll { $0 == vhost }
+            exchanges.removeAll { $0.vhost == vhost }
+            queues.removeAll { $0.vhost == vhost }
+            bindings.removeAll { $0.vhost == vhost }
+            groups.removeAll { $0.vhost == vhost }
+            policies.removeAll { $0.vhost == vhost }
+            permissions.removeAll { $0.vhost == vhost }
+            topicPermissions.removeAll { $0.vhost == vhost }
+            vhostLimits[vhost] = nil
         case .putUserLimits(let user, let limits):
             userLimits[user] = limits.isEmpty ? nil : limits
         case .putTopicPermission(let vhost, let user, let permission):

@@ -71,8 +71,18 @@ public struct UserDirectory: Sendable {
     public var userLimits: [String: [String: Int64]] = [:]
     /// Users that may log in from loopback addresses only (RabbitMQ's `loopback_users`).
     public var loopbackOnlyUsers: Set<String> = ["guest"]
+    /// The virtual hosts that exist (front doors check `connection.open` against them).
+    public internal(set) var virtualHosts: Set<String> = ["/"]
 
     public init() {}
+
+    /// A vhost went: every permission and limit in it goes too.
+    mutating func removeVirtualHost(_ vhost: String) {
+        virtualHosts.remove(vhost)
+        permissions[vhost] = nil
+        topicPermissions[vhost] = nil
+        vhostLimits[vhost] = nil
+    }
 
     /// RabbitMQ's default: guest/guest, administrator, every permission on `/`.
     public static var withGuest: UserDirectory {

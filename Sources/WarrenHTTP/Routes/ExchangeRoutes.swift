@@ -57,7 +57,7 @@ struct ExchangeRoutes {
     /// The vhost of the path, which must exist.
     func vhost(_ context: ManagementRequestContext) throws -> String {
         let vhost = try context.decoded("vhost")
-        guard broker.configuration.virtualHosts.contains(vhost) else { throw APIError.notFound }
+        guard broker.virtualHosts.contains(vhost) else { throw APIError.notFound }
         return vhost
     }
 

@@ -1,4 +1,4 @@
-// HealthRoutes.swift: /api/vhosts and /api/aliveness-test/{vhost}.
+// HealthRoutes.swift: /api/vhosts (list, create, delete) and /api/aliveness-test/{vhost}.
 import Hummingbird
 import NIOCore
 import WarrenBroker
@@ -9,18 +9,32 @@ struct HealthRoutes {
 
     func register(on api: RouterGroup<ManagementRequestContext>) {
         api.get("vhosts") { _, _ in
-            try JSONBody.response(.array(broker.configuration.virtualHosts.sorted().map(Self.json)))
+            try JSONBody.response(.array(broker.virtualHosts.sorted().map(Self.json)))
         }
         api.get("vhosts/:vhost") { _, context in
             let vhost = try context.decoded("vhost")
-            guard broker.configuration.virtualHosts.contains(vhost) else { throw APIError.notFound }
+            guard broker.virtualHosts.contains(vhost) else { throw APIError.notFound }
             return try JSONBody.response(Self.json(vhost))
+        }
+        api.put("vhosts/:vhost") { _, context in
+            try context.require(["administrator"])
+            let vhost = try context.decoded("vhost")
+            do {
+                let created = try await broker.addVirtualHost(vhost, creator: context.user?.name).get()
+                return JSONBody.empty(created ? .created : .noContent)
+            } catch { throw APIError.from(error) }
+        }
+        api.delete("vhosts/:vhost") { _, context in
+            try context.require(["administrator"])
+            let vhost = try context.decoded("vhost")
+            do { try await broker.deleteVirtualHost(vhost).get() } catch { throw APIError.from(error) }
+            return JSONBody.empty(.noContent)
         }
         // RabbitMQ's aliveness test: declare the queue `aliveness-test`, publish to it through
         // the default exchange and get the message back.
         api.get("aliveness-test/:vhost") { _, context in
             let vhost = try context.decoded("vhost")
-            guard broker.configuration.virtualHosts.contains(vhost) else { throw APIError.notFound }
+            guard broker.virtualHosts.contains(vhost) else { throw APIError.notFound }
             let queue = "aliveness-test"
             _ = try await broker.declareQueue(vhost: vhost, QueueDefinition(name: queue), passive: false, connection: 0).get()
             let message = Message(exchange: "", routingKey: queue, properties: ByteBuffer(bytes: [0, 0]),

@@ -12,6 +12,8 @@ struct OverviewRoutes {
 
     func register(on api: RouterGroup<ManagementRequestContext>) {
         api.get("overview") { _, _ in try JSONBody.response(try await overview()) }
+        api.get("cluster-name") { _, _ in try JSONBody.response(.object(["name": .string(ObjectJSON.node)])) }
+        api.get("extensions") { _, _ in try JSONBody.response(.array([])) }
         api.get("nodes") { _, _ in try JSONBody.response(.array([node()])) }
         api.get("nodes/:name") { _, context in
             guard try context.decoded("name") == ObjectJSON.node else { throw APIError.notFound }

@@ -10,7 +10,7 @@ struct PolicyRoutes {
         api.get("policies") { _, _ in try await list(vhost: nil) }
         api.get("policies/:vhost") { _, context in
             let vhost = try context.decoded("vhost")
-            guard broker.configuration.virtualHosts.contains(vhost) else { throw APIError.notFound }
+            guard broker.virtualHosts.contains(vhost) else { throw APIError.notFound }
             return try await list(vhost: vhost)
         }
         api.get("policies/:vhost/:name") { _, context in
