@@ -1,5 +1,6 @@
 // Broker.swift: the broker core's entry point for front doors.
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import SystemPackage
@@ -44,7 +45,12 @@ public final class Broker: Sendable {
         self.resources = ResourceMonitor(
             probe: configuration.resourceProbe ?? SystemResourceProbe(directory: configuration.dataDirectory),
             limits: configuration.resourceLimits, clients: clients)
-        let flusher = LogFlusher()
+        // Through swift-metrics: the process's metrics backend (Prometheus in the server) keeps it.
+        let fsyncTimer = Metrics.Timer(label: "warren_fsync_duration_seconds")
+        let flusher = LogFlusher(onFsync: { duration in
+            let parts = duration.components
+            fsyncTimer.recordNanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+        })
         self.flusher = flusher
         var storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
         storage.segmentBytes = configuration.segmentBytes

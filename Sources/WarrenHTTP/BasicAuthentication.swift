@@ -16,6 +16,8 @@ struct BasicAuthentication: RouterMiddleware {
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Prometheus scrapes without credentials, as from RabbitMQ's rabbitmq_prometheus.
+        if request.uri.path == "/metrics" { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
               let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
               let decoded = String(data: data, encoding: .utf8), let colon = decoded.firstIndex(of: ":") else {

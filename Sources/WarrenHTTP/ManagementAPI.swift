@@ -2,6 +2,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 import WarrenBroker
 
 /// Where the management API listens.
@@ -12,6 +13,9 @@ public struct ManagementConfiguration: Sendable {
     /// What `/api/overview` reports: the node's version and its protocol listeners.
     public var productVersion = "unknown"
     public var listeners: [Listener] = []
+    /// Where `/metrics` comes from: the registry the process's swift-metrics backend writes to
+    /// (fsync latency), which the route fills with the broker's figures at each scrape.
+    public var metricsRegistry = PrometheusCollectorRegistry()
     public init() {}
 
     public struct Listener: Sendable {
@@ -31,6 +35,7 @@ public enum ManagementAPI {
                               configuration: ManagementConfiguration = .init()) -> Router<ManagementRequestContext> {
         let router = Router(context: ManagementRequestContext.self)
         router.add(middleware: BasicAuthentication(authenticator: authenticator))
+        MetricsRoutes(broker: broker, collector: MetricsCollector(registry: configuration.metricsRegistry)).register(on: router)
         let api = router.group("api")
         PolicyRoutes(broker: broker).register(on: api)
         UserRoutes(broker: broker).register(on: api)

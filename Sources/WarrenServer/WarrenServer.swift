@@ -1,9 +1,11 @@
 // WarrenServer.swift: the composition root: configuration -> services -> ServiceGroup.
 import Foundation
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 import WarrenAMQP
@@ -32,9 +34,26 @@ public final class WarrenServer: Sendable {
     /// The port the management API listens on, once it does.
     public var managementPort: Int? { managementBoundPort.withLockedValue { $0 } }
 
+    /// The process's metrics: swift-metrics is bootstrapped once, with a Prometheus registry
+    /// that `/metrics` reads.
+    static let metricsRegistry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // fsyncs take tens of microseconds to tens of milliseconds.
+        factory.durationHistogramBuckets["warren_fsync_duration_seconds"] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .seconds(1),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
     /// Builds a node; `signals` start a graceful shutdown (none in tests: call `shutdown()`).
     public init(configuration given: WarrenConfiguration, logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) {
         var configuration = given
+        // Before the broker makes its metrics, so they reach the Prometheus registry.
+        _ = Self.metricsRegistry
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         var brokerConfiguration = BrokerConfiguration(dataDirectory: configuration.dataDirectory)
@@ -65,6 +84,7 @@ public final class WarrenServer: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = listeners.map { .init(service: $0) }
         if var management = configuration.management {
             management.productVersion = WarrenVersion.string
+            management.metricsRegistry = Self.metricsRegistry
             if configuration.plainListenerEnabled {
                 management.listeners.append(.init(protocol: "amqp", port: configuration.amqp.port))
             }

@@ -93,7 +93,7 @@ final class DurabilityTracker: @unchecked Sendable {
     }
 
     /// Called by the flusher: takes the pending work, syncs it, and publishes the result.
-    func flushPending() {
+    func flushPending(_ onFsync: (@Sendable (Duration) -> Void)? = nil) {
         var files: [any LogFile] = []
         queued.store(false, ordering: .sequentiallyConsistent)
         let (target, directory, active) = lock.withLock {
@@ -106,6 +106,7 @@ final class DurabilityTracker: @unchecked Sendable {
             return (requestedOffset.load(ordering: .sequentiallyConsistent), directoryDirty, activeFile)
         }
         var error: LogError?
+        let started = ContinuousClock.now
         do {
             if directory { try syncDirectory() }
             for file in files { try file.sync() }
@@ -114,6 +115,7 @@ final class DurabilityTracker: @unchecked Sendable {
             // Whatever a file system throws, the waiters learn that storage failed.
             error = .storageFailed("\(failed)")
         }
+        onFsync?(ContinuousClock.now - started)
         files.removeAll(keepingCapacity: true)
         lock.withLock { spareFiles = files }
         if let error { fail(error) } else { advance(to: target) }

@@ -14,8 +14,12 @@ public final class LogFlusher: @unchecked Sendable {
     private var isStopping = false
     private var isStopped = false
 
-    /// Starts the flusher thread.
-    public init() {
+    /// Told how long each group commit's syncs took (for an fsync latency histogram).
+    let onFsync: (@Sendable (Duration) -> Void)?
+
+    /// Starts the flusher thread; `onFsync` hears each group commit's duration on it.
+    public init(onFsync: (@Sendable (Duration) -> Void)? = nil) {
+        self.onFsync = onFsync
         startThread { [self] in run() }
     }
 
@@ -43,7 +47,7 @@ public final class LogFlusher: @unchecked Sendable {
                 return queue.popFirst()
             }
             guard let next else { break }
-            next.flushPending()
+            next.flushPending(onFsync)
         }
         lock.withLock {
             isStopped = true
