@@ -17,6 +17,10 @@ public struct WarrenConfiguration: Sendable {
     public var dataDirectory = "warren-data"
     /// Event loops (threads) serving connections; defaults to one per core.
     public var eventLoopThreads = System.coreCount
+    /// Resource alarms: free disk space below this blocks publishers (RabbitMQ's 50 MB default).
+    public var diskFreeLimitBytes: Int64 = 50_000_000
+    /// Memory use above this fraction of physical memory blocks publishers.
+    public var memoryHighWatermark = 0.4
 
     public init() {}
 

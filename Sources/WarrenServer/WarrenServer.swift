@@ -60,6 +60,8 @@ public final class WarrenServer: Sendable {
         brokerConfiguration.virtualHosts = configuration.amqp.connection.virtualHosts
         brokerConfiguration.messageSizeBytesMax = configuration.maxMessageSizeBytes
         brokerConfiguration.loopbackOnlyUsers = configuration.amqp.connection.loopbackOnlyUsers
+        brokerConfiguration.resourceLimits.diskFreeLimitBytes = configuration.diskFreeLimitBytes
+        brokerConfiguration.resourceLimits.memoryHighWatermark = configuration.memoryHighWatermark
         let loop = group.next()
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,
@@ -125,6 +127,7 @@ public final class WarrenServer: Sendable {
             "amqp": "\(configuration.plainListenerEnabled ? "\(configuration.amqp.host):\(configuration.amqp.port)" : "off")",
             "amqps": "\(configuration.amqps.map { "\(configuration.amqp.host):\($0.port)" } ?? "off")",
             "data": "\(configuration.dataDirectory)",
+            "management": "\(configuration.management.map { "\($0.host):\($0.port)" } ?? "off")",
         ])
         do {
             try await broker.start().get()

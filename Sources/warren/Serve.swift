@@ -73,6 +73,35 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .customLong("disk-free-limit"),
+            help: "Free disk space below which publishers are blocked (disk_free_limit): bytes, or with kB, MB, GB (1000s) or KiB, MiB, GiB.")
+    var diskFreeLimit = "50MB"
+
+    @Option(name: .customLong("vm-memory-high-watermark"),
+            help: "Memory use, as a fraction of physical memory, above which publishers are blocked (vm_memory_high_watermark).")
+    var memoryHighWatermark = 0.4
+
+    @Option(help: "A config file of `key = value` lines named as these options (also WARREN_CONFIG). Precedence: flags, then WARREN_* environment variables, then the file.")
+    var config: String?
+
+    /// Every long option above (the config file's and environment's keys).
+    static let optionNames: Set<String> = [
+        "host", "port", "management-port", "no-management", "data-dir", "heartbeat", "max-message-size", "tls-cert",
+        "tls-key", "tls-ca", "tls-port", "tls-verify-peer", "tls-fail-if-no-peer-cert", "tls-login-from", "no-plain",
+        "loopback-users", "user", "max-connections", "channel-max", "frame-max", "log-level", "disk-free-limit",
+        "vm-memory-high-watermark", "config",
+    ]
+
+    /// `disk-free-limit` in bytes: a number, optionally with RabbitMQ's units.
+    static func bytes(_ text: String) -> Int64? {
+        let units: [(String, Int64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1_000_000_000),
+                                        ("MB", 1_000_000), ("kB", 1000), ("KB", 1000), ("B", 1)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            return Int64(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)).flatMap { $0 >= 0 ? $0 * factor : nil }
+        }
+        return Int64(text).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535, got \(port)")
@@ -111,6 +140,12 @@ struct Serve: AsyncParsableCommand {
         guard (4096...1_048_576).contains(frameMax) else {
             throw ValidationError("--frame-max must be between 4096 and 1048576, got \(frameMax)")
         }
+        guard Self.bytes(diskFreeLimit) != nil else {
+            throw ValidationError("--disk-free-limit must be a number of bytes, optionally with kB, MB, GB, KiB, MiB or GiB, got '\(diskFreeLimit)'")
+        }
+        guard memoryHighWatermark > 0 && memoryHighWatermark <= 1 else {
+            throw ValidationError("--vm-memory-high-watermark must be a fraction above 0 and at most 1, got \(memoryHighWatermark)")
+        }
         guard (0...65535).contains(managementPort) else {
             throw ValidationError("--management-port must be between 0 and 65535, got \(managementPort)")
         }
@@ -145,6 +180,8 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.plainListenerEnabled = !noPlain
         }
+        configuration.diskFreeLimitBytes = Self.bytes(diskFreeLimit)!
+        configuration.memoryHighWatermark = memoryHighWatermark
         configuration.managementHost = host
         configuration.managementPort = managementPort
         configuration.managementEnabled = !noManagement

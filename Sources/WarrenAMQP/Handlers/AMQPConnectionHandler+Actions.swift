@@ -42,25 +42,30 @@ extension AMQPConnectionHandler {
             }
             write(channel: 0, .connectionOpenOk(.init()))
         case .closeConnection(let close):
+            if closeReason == nil { closeReason = "server closed it: \(close.replyCode) \(close.replyText)" }
             logger.info("closing connection", metadata: ["code": "\(close.replyCode)", "text": "\(close.replyText)"])
             write(channel: 0, .connectionClose(close))
             flush(context: context)
             timers.startCloseOkTimer(context: context, handler: self, seconds: Self.closeOkTimeoutSeconds)
         case .closeConnectionAndDisconnect(let close):
+            if closeReason == nil { closeReason = "server closed it: \(close.replyCode) \(close.replyText)" }
             logger.info("closing connection", metadata: ["code": "\(close.replyCode)", "text": "\(close.replyText)"])
             stopReading()
             write(channel: 0, .connectionClose(close))
             flushThenClose(context: context)
         case .sendCloseOkAndDisconnect:
+            if closeReason == nil { closeReason = "client closed it" }
             stopReading()
             write(channel: 0, .connectionCloseOk(.init()))
             flushThenClose(context: context)
         case .disconnect:
+            if closeReason == nil { closeReason = "server dropped it (protocol error, timeout or shutdown before open)" }
             stopReading()
             flushThenClose(context: context)
         case .refuseLogin(let close):
             stopReading()
             timers.cancelAll()
+            closeReason = "login refused"
             logger.info("login refused", metadata: ["peer": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")"])
             let delay = machine.configuration.failedLoginDelay
             context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in

@@ -43,6 +43,8 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     var admitted: (user: String, vhost: String)?
     /// Open channels counted against the user's `max-channels`.
     var countedChannels: Set<UInt16> = []
+    /// Why the connection ends, for its closing log line; nil: the peer went away.
+    var closeReason: String?
     /// Whether the connection is in the broker's client registry.
     var registeredClient = false
     /// Whether the connection came over TLS (set by the listener's pipeline).
@@ -66,6 +68,9 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     public func channelInactive(context: ChannelHandlerContext) {
         timers.cancelAll()
         unregisterClient()
+        logger.info("connection closed", metadata: [
+            "user": "\(admitted?.user ?? "-")", "vhost": "\(admitted?.vhost ?? "-")",
+            "reason": "\(closeReason ?? "connection lost: the peer closed the socket")"])
         if let admitted {
             broker?.connectionEnded(user: admitted.user, vhost: admitted.vhost)
             if !countedChannels.isEmpty { broker?.channelsEnded(user: admitted.user, count: countedChannels.count) }

@@ -21,6 +21,7 @@ final class ConnectionTimers {
         handshake = context.eventLoop.scheduleTask(in: .seconds(seconds)) {
             let (handler, context) = bound.value
             handler.logger.info("handshake timeout: closing connection")
+            handler.closeReason = "handshake timeout"
             handler.run(handler.machine.timedOut(), context: context)
         }
     }
@@ -54,6 +55,7 @@ final class ConnectionTimers {
         receivedSinceTick = false
         if silentTicks >= 2 {
             handler.logger.info("missed heartbeats from client, timeout: \(seconds)s")
+            handler.closeReason = "missed heartbeats from the client (timeout \(seconds) s)"
             handler.run(handler.machine.timedOut(), context: context)
             return
         }
