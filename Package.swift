@@ -213,6 +213,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "warrenTests",
+            dependencies: ["warren", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WarrenHTTPTests",
             dependencies: [
                 "WarrenHTTP", "WarrenBroker",

@@ -25,7 +25,8 @@ import Testing
 
         init() {
             broker = Broker(configuration: BrokerConfiguration(dataDirectory: "/tmp/warren-http-test-\(UInt64.random(in: 0...UInt64.max))"),
-                            loop: PolicyRoutesTests.group.next(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+                            loop: PolicyRoutesTests.group.next(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                            format: JSONPropertiesFormat())
             responder = ManagementAPI.router(broker: broker, authenticator: Guest()).buildResponder()
         }
 
@@ -45,6 +46,21 @@ import Testing
             let collected = NIOLockedValueBox("")
             try await response.body.write(Collector(collected: collected))
             return (Int(response.status.code), collected.withLockedValue { $0 })
+        }
+    }
+
+    /// Keeps message properties as JSON text, so the API's publish and get can be tested
+    /// without an AMQP codec.
+    struct JSONPropertiesFormat: MessageFormat {
+        func deadLetterView(of properties: ByteBuffer) -> DeadLetterView { DeadLetterView(headers: nil, ccKeys: [], deaths: []) }
+        func deadLettered(_ properties: ByteBuffer, _ death: DeathEvent) -> ByteBuffer { properties }
+        func describe(_ properties: ByteBuffer) -> ArgumentTable {
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(properties.readableBytesView)),
+                  case .table(let table) = value.argument else { return [:] }
+            return table
+        }
+        func encode(_ described: ArgumentTable) throws -> ByteBuffer {
+            ByteBuffer(bytes: try JSONEncoder().encode(JSONValue(.table(described))))
         }
     }
 
