@@ -16,8 +16,9 @@ def free_port():
 
 
 class WarrenProcess:
-    def __init__(self, data_dir=None, arguments=()):
+    def __init__(self, data_dir=None, arguments=(), management_port=0):
         self.arguments = list(arguments)
+        self.management_port = management_port
         self.port = free_port()
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="warren-own-")
         self.process = None
@@ -29,7 +30,8 @@ class WarrenProcess:
     def start(self, deadline_seconds=30, ready=("AMQP listening",)):
         """Starts Warren and returns once its log has said every line in `ready`."""
         self.process = subprocess.Popen([os.environ["WARREN_BIN"], "serve", "--port", str(self.port),
-                                         "--management-port", "0", "--data-dir", self.data_dir, *self.arguments],
+                                         "--management-port", str(self.management_port), "--data-dir", self.data_dir,
+                                         *self.arguments],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
         waiting, seen = set(ready), []
         deadline = time.monotonic() + deadline_seconds

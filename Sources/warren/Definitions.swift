@@ -17,7 +17,7 @@ struct Definitions: AsyncParsableCommand {
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             guard let body = try? JSONSerialization.jsonObject(with: data) else { throw ValidationError("\(file) is not JSON") }
-            let report = try await options.client.call("POST", "/api/definitions", body: body) as? [String: Any] ?? [:]
+            let report = try await options.client.call("POST", "/api/definitions?report=true", body: body) as? [String: Any] ?? [:]
             if options.json {
                 let out = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: out, as: UTF8.self))

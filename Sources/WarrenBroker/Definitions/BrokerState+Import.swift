@@ -17,6 +17,10 @@ extension BrokerState {
         for (vhost, user, permission) in file.topicPermissions {
             count("topic_permissions", try setTopicPermission(permission, user: user, vhost: vhost))
         }
+        for (vhost, limits) in file.vhostLimits {
+            for (name, value) in limits.sorted(by: { $0.key < $1.key }) { try setLimit(name, value: value, vhost: vhost, user: nil) }
+            count("vhost_limits", true)
+        }
         for (vhost, policy) in file.policies { count("policies", try setPolicy(vhost: vhost, policy)) }
         for (vhost, exchange) in file.exchanges {
             let existed = topologies[vhost]?.exchanges[exchange.name] != nil
@@ -55,6 +59,12 @@ extension BrokerState {
         for (vhost, user, _) in file.topicPermissions {
             try known(vhost, "topic permission of '\(user)'")
             guard users.contains(user) else { throw BrokerError(.notFound, "topic permission in vhost '\(vhost)': no user '\(user)'") }
+        }
+        for (vhost, limits) in file.vhostLimits {
+            try known(vhost, "vhost limits")
+            for name in limits.keys where !["max-connections", "max-queues"].contains(name) {
+                throw BrokerError(.preconditionFailed, "vhost limits of '\(vhost)': unknown limit '\(name)'")
+            }
         }
         for (vhost, policy) in file.policies {
             try known(vhost, "policy '\(policy.name)'")
@@ -96,6 +106,7 @@ extension BrokerState {
                     file.topicPermissions.append((vhost, user, permission))
                 }
             }
+            if let limits = directory.vhostLimits[vhost], !limits.isEmpty { file.vhostLimits.append((vhost, limits)) }
             for compiled in (policies[vhost] ?? [:]).values.sorted(by: { $0.policy.name < $1.policy.name }) {
                 file.policies.append((vhost, compiled.policy))
             }

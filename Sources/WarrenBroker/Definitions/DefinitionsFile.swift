@@ -11,6 +11,8 @@ public struct DefinitionsFile: Sendable {
     public var queues: [(vhost: String, QueueDefinition)] = []
     public var exchanges: [(vhost: String, ExchangeDefinition)] = []
     public var bindings: [(vhost: String, Binding)] = []
+    /// `vhost-limits` runtime parameters: limit name → value (negative: none).
+    public var vhostLimits: [(vhost: String, [String: Int64])] = []
 
     public init() {}
 }

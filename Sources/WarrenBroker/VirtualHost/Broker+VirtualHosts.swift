@@ -15,7 +15,7 @@ extension Broker {
         let clients = self.clients
         return onLoopRecording { state in try state.deleteVirtualHost(name) }.map {
             for connection in clients.all where connection.vhost == name {
-                clients.handle(named: connection.name)?.close("CONNECTION_FORCED - vhost '\(name)' is deleted")
+                clients.handle(named: connection.name)?.close("vhost '\(name)' is deleted")
             }
         }
     }

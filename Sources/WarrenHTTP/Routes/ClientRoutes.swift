@@ -21,7 +21,7 @@ struct ClientRoutes {
             let name = try context.decoded("name")
             guard let handle = broker.clients.handle(named: name) else { throw APIError.notFound }
             let reason = request.headers[.init("X-Reason")!] ?? "Closed via management plugin"
-            handle.close("CONNECTION_FORCED - \(reason)")
+            handle.close(reason)
             return JSONBody.empty(.noContent)
         }
         api.get("connections/:name/channels") { _, context in

@@ -19,6 +19,8 @@ struct DefinitionRoutes {
             var report: ImportReport
             do { report = try await broker.importDefinitions(file).get() } catch { throw APIError.from(error) }
             report.skipped = skipped
+            // 204 as RabbitMQ answers; `?report=true` (warren definitions import) gets what was done.
+            guard request.uri.queryParameters.get("report") == "true" else { return JSONBody.empty(.noContent) }
             return try JSONBody.response(Self.json(report))
         }
     }
@@ -42,7 +44,10 @@ struct DefinitionRoutes {
                 .object(["user": .string(user), "vhost": .string(vhost), "exchange": .string(permission.exchange),
                          "write": .string(permission.write), "read": .string(permission.read)])
             }),
-            "parameters": .array([]), "global_parameters": .array([]),
+            "parameters": .array(file.vhostLimits.map { vhost, limits in
+                .object(["vhost": .string(vhost), "component": .string("vhost-limits"), "name": .string("limits"),
+                         "value": .object(limits.mapValues { .int($0) })])
+            }), "global_parameters": .array([]),
             "policies": .array(file.policies.map { PolicyRoutes.json(vhost: $0.vhost, $0.1) }),
             "queues": .array(file.queues.map { vhost, queue in
                 .object(["name": .string(queue.name), "vhost": .string(vhost), "durable": .bool(queue.durable),
@@ -100,6 +105,15 @@ struct DefinitionRoutes {
             let component = (try? text(entry, "component", in: "parameter")) ?? "?"
             let name = (try? text(entry, "name", in: "parameter")) ?? "?"
             let vhost = (try? text(entry, "vhost", in: "parameter")) ?? "?"
+            if component == "vhost-limits", case .object(let members)? = entry["value"] {
+                var limits: [String: Int64] = [:]
+                for (limit, value) in members {
+                    guard case .int(let number) = value else { throw APIError.badRequest("vhost limits of '\(vhost)': \(limit) must be an integer") }
+                    limits[limit] = number
+                }
+                file.vhostLimits.append((vhost, limits))
+                continue
+            }
             skipped.append("parameter \(component)/\(name) in vhost '\(vhost)': runtime parameters are not supported")
         }
         for entry in try list("global_parameters") {

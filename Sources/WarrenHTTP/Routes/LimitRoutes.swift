@@ -13,6 +13,13 @@ struct LimitRoutes {
             let limits = broker.userDirectory.vhostLimits.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
             return try JSONBody.response(.array(limits.map { .object(["vhost": .string($0.key), "value": Self.json($0.value)]) }))
         }
+        api.get("vhost-limits/:vhost") { _, context in
+            try context.require(["administrator"])
+            let vhost = try context.decoded("vhost")
+            guard broker.virtualHosts.contains(vhost) else { throw APIError.notFound }
+            let limits = broker.userDirectory.vhostLimits[vhost] ?? [:]
+            return try JSONBody.response(.array(limits.isEmpty ? [] : [.object(["vhost": .string(vhost), "value": Self.json(limits)])]))
+        }
         api.get("user-limits") { _, context in
             try context.require(["administrator"])
             let limits = broker.userDirectory.userLimits.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }

@@ -71,7 +71,7 @@ final class MetricsCollector: Sendable {
                 let value = Int64(clamping: total)
                 let delta = value - state.totals[name, default: 0]
                 if delta > 0 || state.totals[name] == nil {
-                    registry.makeCounter(name: name, labels: [], help: help).increment(by: max(0, delta))
+                    registry.makeCounter(name: name, labels: [("protocol", "amqp091")], help: help).increment(by: max(0, delta))
                 }
                 state.totals[name] = max(value, state.totals[name, default: 0])
             }
