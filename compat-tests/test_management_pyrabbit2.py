@@ -30,14 +30,15 @@ def test_alive_overview_and_topology(client):
     client.create_queue("/", "py.q", durable=True)
     client.create_binding("/", "py.x", "py.q", "")
     assert client.get_exchange("/", "py.x")["type"] == "fanout"
-    assert "py.q" in [q["name"] for q in client.get_queues("/")]
+    assert client.get_queue("/", "py.q")["name"] == "py.q"
     assert any(b["source"] == "py.x" for b in client.get_queue_bindings("/", "py.q"))
     assert client.publish("/", "py.x", "", "via pyrabbit2") is True
     messages = client.get_messages("/", "py.q", count=1, requeue=False)
     assert [m["payload"] for m in messages] == ["via pyrabbit2"]
     client.delete_queue("/", "py.q")
     client.delete_exchange("/", "py.x")
-    assert "py.q" not in [q["name"] for q in client.get_queues("/")]
+    with pytest.raises(Exception):
+        client.get_queue("/", "py.q")
 
 
 def test_a_connection_closed_through_the_api_gets_connection_forced(client, amqp_url):

@@ -58,7 +58,7 @@ def test_declare_publish_list_get_and_delete():
     assert ("ra.x", "ra.q", "orders.#") not in [(b["source"], b["destination"], b["routing_key"]) for b in listed("bindings")]
     admin("delete", "queue", "name=ra.q")
     admin("delete", "exchange", "name=ra.x")
-    assert "ra.q" not in [q["name"] for q in listed("queues")]
+    assert eventually(lambda: "ra.q" not in [q["name"] for q in listed("queues", "name")])
 
 
 def test_overview_nodes_users_and_vhosts_are_listed():

@@ -17,7 +17,10 @@ struct DefinitionRoutes {
             try context.require(["administrator"])
             let (file, skipped) = try Self.file(from: try await JSONBody.read(request, context: context))
             var report: ImportReport
-            do { report = try await broker.importDefinitions(file).get() } catch { throw APIError.from(error) }
+            do { report = try await broker.importDefinitions(file).get() } catch let error as BrokerError {
+                // The whole file is refused; the text names the entry.
+                throw APIError.badRequest("definitions not imported (nothing was changed): \(error.text)")
+            } catch { throw APIError.from(error) }
             report.skipped = skipped
             // 204 as RabbitMQ answers; `?report=true` (warren definitions import) gets what was done.
             guard request.uri.queryParameters.get("report") == "true" else { return JSONBody.empty(.noContent) }
