@@ -159,11 +159,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The executable: argument parsing only.
+        // The executable: `serve`, and the tools that are clients of a node (`ctl`,
+        // `definitions` over HTTP, `perf` over AMQP).
         .executableTarget(
             name: "warren",
             dependencies: [
-                "WarrenServer",
+                "WarrenServer", "AMQPClient", "AMQPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -24,7 +24,7 @@ ALLOWED = {
                      "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging", "ServiceLifecycle", "UnixSignals",
                      "Metrics", "Prometheus"},
     "warren": {"WarrenServer", "AMQPClient", "AMQPProtocol", "WarrenLog", "ArgumentParser", "Logging", "NIOCore",
-               "NIOPosix"},
+               "NIOPosix", "NIOConcurrencyHelpers"},
     "warren-broker-bench": {"WarrenBroker", "WarrenLog", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers", "Logging",
                             "ArgumentParser"},
     "warren-log-tool": {"WarrenLog", "ArgumentParser", "NIOCore", "SystemPackage", "Logging"},

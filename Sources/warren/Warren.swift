@@ -32,6 +32,6 @@ struct Warren: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warren",
         abstract: "A RabbitMQ-compatible message broker on a durable, partitioned log.",
-        subcommands: [Serve.self, Ctl.self, Definitions.self],
+        subcommands: [Serve.self, Ctl.self, Definitions.self, Perf.self],
         defaultSubcommand: Serve.self)
 }
