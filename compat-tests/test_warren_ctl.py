@@ -90,3 +90,29 @@ def test_definitions_export_and_import_round_trip(tmp_path):
                       '"destination_type": "queue", "routing_key": "", "arguments": {}}]}')
     refused = ctl("import", str(broken), command="definitions", check=False)
     assert refused.returncode != 0 and "nowhere" in refused.stderr
+
+
+def test_reset_group_moves_an_idle_consumer_group(amqp_url):
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.queue_declare("ctl.events", durable=True)
+        for n in range(3):
+            channel.basic_publish("", "ctl.events", str(n).encode())
+        tag = channel.basic_consume("ctl.events", lambda *args: None,
+                                    arguments={"x-consumer-group": "ctl-audit", "x-stream-offset": "next"})
+        busy = ctl("reset-group", "ctl.events", "ctl-audit", "--to", "first", check=False)
+        assert busy.returncode != 0 and "has consumers" in busy.stderr
+        channel.basic_cancel(tag)
+        ctl("reset-group", "ctl.events", "ctl-audit", "--to", "first")
+        groups = {g["group"]: g for g in json.loads(ctl("list", "groups", "--json").stdout) if g["queue"] == "ctl.events"}
+        assert groups["ctl-audit"]["lag"] == 3
+        ctl("reset-group", "ctl.events", "ctl-audit", "--to", "2")
+        groups = {g["group"]: g for g in json.loads(ctl("list", "groups", "--json").stdout) if g["queue"] == "ctl.events"}
+        assert groups["ctl-audit"]["lag"] == 1
+        bad = ctl("reset-group", "ctl.events", "ctl-audit", "--to", "sideways", check=False)
+        assert bad.returncode != 0 and "--to must be" in bad.stderr
+        channel.queue_delete("ctl.events")
+    finally:
+        connection.close()
