@@ -1,5 +1,5 @@
-// BrokerState+DeadLetter.swift: the broker as its queues' host: the clock, timers, and
-// dead-lettered copies routed through the dead-letter exchange.
+// BrokerState+DeadLetter.swift: the broker as its queues' host: the clock, timers, journal writes once
+// per turn, and dead-lettered copies routed through the dead-letter exchange.
 import Logging
 import NIOCore
 import WarrenLog
@@ -39,6 +39,26 @@ extension BrokerState: QueueHost {
         copy.expiration = nil
         copy.timestamp = now
         return storeAndWait(copy, in: targets, vhost: queue.vhost, headers: view.headers)
+    }
+
+    /// Writes every buffered journal once, after the task that recorded the entries: one
+    /// write per partition per turn, however many acks it carried.
+    func journalHasPendingWrites(_ partition: QueuePartition) {
+        if journalsToWrite.isEmpty {
+            let state = NIOLoopBound(self, eventLoop: loop)
+            loop.execute { state.value.writeJournals() }
+        }
+        journalsToWrite[ObjectIdentifier(partition)] = partition
+    }
+
+    func writeJournals() {
+        let partitions = journalsToWrite.values
+        journalsToWrite.removeAll(keepingCapacity: true)
+        for partition in partitions {
+            do { try partition.journal?.writePending() } catch {
+                logger.error("cannot write consumer-group journal", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     func queueUnused(_ queue: QueueRuntime) {

@@ -34,6 +34,8 @@ final class BrokerState {
     var retiredQueueCounters = MessageCounters()
     /// Samples every queue's counters for rates (`BrokerConfiguration.rateSampleInterval`).
     var rateTask: RepeatedTask?
+    /// Partitions whose journals buffered entries this turn (see `journalHasPendingWrites`).
+    var journalsToWrite: [ObjectIdentifier: QueuePartition] = [:]
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 

@@ -87,6 +87,25 @@ import Testing
         expectExercised(reopened.groups)
     }
 
+    /// With `deferWrites`, entries reach the file only at `writePending` (one write for the
+    /// burst), and what was written reloads; what was not is lost, as documented.
+    @Test(arguments: Storage.allCases)
+    func deferredWritesReachTheFileOnlyWhenWritten(_ storage: Storage) throws {
+        let harness = LogHarness(storage)
+        let journal = try open(harness)
+        journal.deferWrites = true
+        try exercise(journal)
+        #expect(journal.hasPendingWrites)
+        #expect(try open(harness).groups.isEmpty)  // a second reader sees nothing of it yet
+        try journal.writePending()
+        #expect(!journal.hasPendingWrites)
+        expectExercised(try open(harness).groups)
+        try journal.record(.acked(group: "billing", first: 500, last: 500))
+        #expect(try open(harness).groups["billing"]?.ackedRanges.contains(500...500) == false)
+        try journal.close()
+        #expect(try open(harness).groups["billing"]?.ackedRanges.contains(500...500) == true)
+    }
+
     @Test func reloadCostIsTheSnapshotNotTheHistory() throws {
         let harness = LogHarness(.memory)
         let journal = try open(harness, every: 500)

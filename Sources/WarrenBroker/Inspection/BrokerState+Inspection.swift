@@ -102,6 +102,7 @@ extension BrokerState {
             if group.durable {
                 try partition.journal?.record(.deleted(group: groupName))
                 try partition.journal?.record(.created(group: groupName, startOffset: Int64(offset)))
+                journalHasPendingWrites(partition)
             }
         }
         if groupName == QueueRuntime.defaultGroup { runtime.countReadyBytes() }

@@ -14,6 +14,8 @@ protocol QueueHost: AnyObject {
     var defaultConsumerTimeout: Int64? { get }
     /// The loop timers run on.
     var loop: any EventLoop { get }
+    /// A partition's journal buffered entries: write them before the loop turn ends.
+    func journalHasPendingWrites(_ partition: QueuePartition)
     /// The queue stayed unused for its `x-expires`: delete it.
     func queueUnused(_ queue: QueueRuntime)
 }

@@ -124,7 +124,7 @@ extension QueueRuntime {
     func recordSettled(_ offsets: ClosedRange<UInt64>, partition: QueuePartition, in group: ConsumerGroupRuntime,
                        floorBefore floor: UInt64) {
         if group.durable {
-            try? partition.journal?.record(.acked(group: group.name, first: Int64(offsets.lowerBound),
+            journal(partition, .acked(group: group.name, first: Int64(offsets.lowerBound),
                                                   last: Int64(offsets.upperBound)))
         }
         let newFloor = group.partitions[partition.index].ackFloor
@@ -188,11 +188,11 @@ extension QueueRuntime {
             let end = partition.logEnd
             purged += group.partitions[index].purgeReady(logEnd: end)
             for offset in released {
-                try? partition.journal?.record(.acked(group: group.name, first: Int64(offset), last: Int64(offset)))
+                journal(partition, .acked(group: group.name, first: Int64(offset), last: Int64(offset)))
             }
             if end > cursor {
-                try? partition.journal?.record(.acked(group: group.name, first: Int64(cursor), last: Int64(end) - 1))
-                try? partition.journal?.record(.cursorMoved(group: group.name, offset: Int64(end)))
+                journal(partition, .acked(group: group.name, first: Int64(cursor), last: Int64(end) - 1))
+                journal(partition, .cursorMoved(group: group.name, offset: Int64(end)))
             }
             partition.log.setFloor(group.name, to: Int64(group.partitions[index].ackFloor))
             applyRetention(partition)

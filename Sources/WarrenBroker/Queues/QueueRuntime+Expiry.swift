@@ -146,7 +146,7 @@ extension QueueRuntime {
     /// Journals a durable group's read cursor in `partition`.
     func recordCursor(of group: ConsumerGroupRuntime, in partition: QueuePartition) {
         guard group.durable else { return }
-        try? partition.journal?.record(
+        journal(partition, 
             .cursorMoved(group: group.name, offset: Int64(group.partitions[partition.index].readCursor)))
     }
 }

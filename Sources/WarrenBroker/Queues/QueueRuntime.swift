@@ -124,7 +124,10 @@ final class QueueRuntime {
         groups[name] = group
         for (partition, offset) in zip(partitions, offsets) {
             partition.log.setFloor(name, to: Int64(offset))
-            if durable { try partition.journal?.record(.created(group: name, startOffset: Int64(offset))) }
+            if durable {
+                try partition.journal?.record(.created(group: name, startOffset: Int64(offset)))
+                host?.journalHasPendingWrites(partition)
+            }
         }
         return group
     }
@@ -166,6 +169,14 @@ final class QueueRuntime {
 
     /// Every consumer of the queue, with its sink (to tell them the queue is gone).
     var allMembers: [ConsumerGroupRuntime.Member] { groups.values.flatMap { $0.members.values } }
+
+    /// Records a group change in the partition's journal; the host writes the buffered
+    /// entries once at the end of the loop turn.
+    func journal(_ partition: QueuePartition, _ entry: GroupJournalEntry) {
+        guard let journal = partition.journal else { return }
+        try? journal.record(entry)
+        if journal.hasPendingWrites { host?.journalHasPendingWrites(partition) }
+    }
 
     func close() {
         expiryTimer?.task.cancel()

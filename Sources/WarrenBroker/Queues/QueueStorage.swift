@@ -54,12 +54,16 @@ struct QueueStorage {
                 let partitionDirectory = directory.appending("partitions").appending("\(index)")
                 let log = try PartitionLog.open(directory: partitionDirectory.appending("log"), configuration: configuration,
                                                 fileSystem: fileSystem, clock: clock, flusher: flusher)
-                let journal: ConsumerGroupJournal
-                do {
-                    journal = try ConsumerGroupJournal.open(directory: partitionDirectory.appending("groups"))
-                } catch {
-                    try? log.close()
-                    throw error
+                // A transient queue's groups end with the process: no journal to write.
+                var journal: ConsumerGroupJournal?
+                if definition.durable {
+                    do {
+                        journal = try ConsumerGroupJournal.open(directory: partitionDirectory.appending("groups"))
+                        journal!.deferWrites = true
+                    } catch {
+                        try? log.close()
+                        throw error
+                    }
                 }
                 let partition = QueuePartition(index: index, log: log, journal: journal)
                 partition.watchDurability(on: loop)

@@ -51,6 +51,14 @@ public final class ConsumerGroupJournal {
     private var journal: any LogFile
     private var journalSize: Int64
     private var buffer = ByteBuffer()
+    /// Entries recorded and not yet written (`deferWrites`); written by `writePending`.
+    private var pending = ByteBuffer()
+    /// When set, `record` only buffers; the owner calls `writePending` once per turn, so a
+    /// burst of acks costs one write instead of one per entry. A crash loses what was not
+    /// written: those deliveries come back (at least once).
+    public var deferWrites = false
+    /// Whether entries wait for `writePending`.
+    public var hasPendingWrites: Bool { pending.readableBytes > 0 }
 
     static let snapshotName = "groups.snapshot"
 
@@ -156,23 +164,42 @@ public final class ConsumerGroupJournal {
         } else {
             guard groups[group] != nil else { throw LogError.groupState("no group \(group)") }
         }
-        buffer.clear()
-        GroupJournalCodec.encode(entry, into: &buffer)
-        try journal.write(buffer, at: journalSize)
-        journalSize += Int64(buffer.readableBytes)
+        if deferWrites {
+            GroupJournalCodec.encode(entry, into: &pending)
+            if pending.readableBytes >= Self.pendingBytesMax { try writePending() }
+        } else {
+            buffer.clear()
+            GroupJournalCodec.encode(entry, into: &buffer)
+            try journal.write(buffer, at: journalSize)
+            journalSize += Int64(buffer.readableBytes)
+        }
         Self.apply(entry, to: &groups)
         entriesSinceSnapshot += 1
         if entriesSinceSnapshot >= snapshotEveryEntries { try snapshot() }
     }
 
+    /// Buffered entries past this are written at once.
+    static let pendingBytesMax = 1 << 20
+
+    /// Writes the buffered entries in one write.
+    public func writePending() throws {
+        guard pending.readableBytes > 0 else { return }
+        try journal.write(pending, at: journalSize)
+        journalSize += Int64(pending.readableBytes)
+        pending.clear()
+    }
+
     /// Makes every recorded change durable.
     public func sync() throws {
+        try writePending()
         try journal.sync()
     }
 
     /// Writes a snapshot of every group and starts a new, empty journal generation; the old
     /// journal is deleted. Crash-safe at every step (see `open`).
     public func snapshot() throws {
+        // The snapshot holds the buffered entries' effect; they need no write of their own.
+        pending.clear()
         let next = generation + 1
         let newJournalPath = directory.appending(Self.journalName(next))
         let newJournal = try fileSystem.openFile(newJournalPath, create: true)
@@ -197,6 +224,7 @@ public final class ConsumerGroupJournal {
 
     /// Syncs and releases the journal.
     public func close() throws {
+        try writePending()
         try journal.sync()
         try journal.close()
     }
