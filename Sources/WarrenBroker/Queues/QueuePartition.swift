@@ -6,6 +6,8 @@ final class QueuePartition {
     let index: Int
     let log: PartitionLog
     let journal: ConsumerGroupJournal?
+    /// Messages read ahead of the readers (see `read`): offsets from `start`, in order.
+    private var readAhead: (start: UInt64, messages: [Message]) = (0, [])
     /// Publishes waiting for this partition's next fsync (see StoreWaiters.swift).
     let storeWaiters = PartitionStoreWaiters()
 
@@ -18,15 +20,36 @@ final class QueuePartition {
     var logStart: UInt64 { UInt64(log.logStartOffset) }
     var logEnd: UInt64 { UInt64(log.logEndOffset) }
 
+    /// The message at `offset`. Readers mostly go forward one offset at a time, so a read
+    /// that continues the read-ahead window (or finds it empty) fills it with the next
+    /// `readAheadRecords` messages in one log read; any other offset (a redelivery, an
+    /// expiring head) is read on its own and leaves the window alone.
     func read(_ offset: UInt64, queue: String) throws -> Message {
-        // maxBytes 1: the log still returns the batch holding the offset, and reads ahead only
-        // its smallest chunk instead of a full batch limit's worth of bytes.
-        let records = try log.readRecords(from: Int64(offset), maxBytes: 1, maxRecords: 1)
+        let windowEnd = readAhead.start + UInt64(readAhead.messages.count)
+        if offset >= readAhead.start && offset < windowEnd {
+            return readAhead.messages[Int(offset - readAhead.start)]
+        }
+        let sequential = offset == windowEnd || readAhead.messages.isEmpty
+        // maxBytes 1 for a lone read: the log still returns the batch holding the offset, and
+        // reads ahead only its smallest chunk instead of a full batch limit's worth of bytes.
+        let records = try log.readRecords(from: Int64(offset), maxBytes: sequential ? Self.readAheadBytes : 1,
+                                          maxRecords: sequential ? Self.readAheadRecords : 1)
         guard let first = records.first, first.offset == Int64(offset) else {
             throw BrokerError(.internalError, "offset \(offset) of partition \(index) of queue '\(queue)' is missing from its log")
         }
-        return Message(record: first.record)
+        guard sequential else { return Message(record: first.record) }
+        var messages: [Message] = []
+        messages.reserveCapacity(records.count)
+        for (position, stored) in records.enumerated() where stored.offset == Int64(offset) + Int64(position) {
+            messages.append(Message(record: stored.record))
+        }
+        readAhead = (offset, messages)
+        return messages[0]
     }
+
+    /// How far a sequential read looks ahead: records and bytes.
+    static let readAheadRecords = 256
+    static let readAheadBytes = 256 << 10
 
     /// Up to `count` messages from `offset` on, by offset, in one read (expiry walks heads
     /// with it instead of reading one record at a time).
