@@ -39,6 +39,9 @@ import Testing
         #expect(messages.first?["payload"] as? String == "hello" && messages.first?["message_count"] as? Int == 0)
         let properties = messages.first?["properties"] as? [String: Any]
         #expect(properties?["delivery_mode"] as? Int == 2 && (properties?["headers"] as? [String: Any])?["h"] as? String == "v")
+        let negative = try await api.call(.post, "/api/queues/%2F/q1/get",
+                                          #"{"count":1,"ackmode":"ack_requeue_true","encoding":"auto","truncate":-1}"#)
+        #expect(negative.status == 400 && negative.body.contains("truncate must not be negative"))
         let missing = try await api.call(.post, "/api/queues/%2F/q1/get", #"{"count":1}"#)
         #expect(missing.status == 400 && missing.body.contains("{key_missing,ackmode}"))
         #expect(try await api.call(.delete, "/api/queues/%2F/q1").status == 204)
@@ -99,6 +102,15 @@ import Testing
         let refused = try await api.call(.post, "/api/definitions", bad)
         #expect(refused.status == 400 && refused.body.contains("no queue 'missing' in vhost 'v3'"))
         #expect(!api.broker.virtualHosts.contains("v3"))
+
+        // The file's own max-queues applies to its queues: refused whole, before anything is made.
+        let overLimit = """
+            {"vhosts":[{"name":"v4"}],"parameters":[{"component":"vhost-limits","vhost":"v4","name":"limits","value":{"max-queues":1}}],
+             "queues":[{"name":"a","vhost":"v4","durable":true,"arguments":{}},{"name":"b","vhost":"v4","durable":true,"arguments":{}}]}
+            """
+        let limited = try await api.call(.post, "/api/definitions", overLimit)
+        #expect(limited.status == 400 && limited.body.contains("max-queues limit (1)"))
+        #expect(!api.broker.virtualHosts.contains("v4"))
 
         let exported = try #require(try Self.json(try await api.call(.get, "/api/definitions").body) as? [String: Any])
         #expect((exported["queues"] as? [[String: Any]])?.contains { $0["name"] as? String == "orders" } == true)

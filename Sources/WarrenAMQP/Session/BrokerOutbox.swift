@@ -15,6 +15,8 @@ let outboxCommandsMax = 512
 struct PendingPublish {
     var token: UInt64
     var channel: UInt16
+    /// The channel's `generation` when the publish was made.
+    var generation: UInt64
     var bodyBytes: Int
     var publish: Basic.Publish
     /// Kept for `basic.return` when the publish is mandatory.
@@ -28,6 +30,7 @@ struct PendingPublish {
 /// A publish the broker routed that is waiting for fsyncs.
 struct AwaitingStore {
     var channel: UInt16
+    var generation: UInt64
     var sequence: UInt64?
     var promise: EventLoopPromise<Void>?
     var remaining: Int
@@ -79,7 +82,7 @@ extension BrokerSession {
             guard let pending = pendingPublishes.popFirst() else { break }
             assert(pending.token == result.token, "publish outcomes arrive in the order publishes were sent")
             publishFinished(bodyBytes: pending.bodyBytes)
-            let open = channels[pending.channel] != nil
+            let open = channels[pending.channel]?.generation == pending.generation
             if let failed = result.failed {
                 pending.promise?.fail(failed)
                 if open {
@@ -95,8 +98,8 @@ extension BrokerSession {
                                                         routingKey: pending.publish.routingKey))
                 handler.writeContent(channel: pending.channel, method: returned, message: message)
             }
-            let waiting = AwaitingStore(channel: pending.channel, sequence: pending.sequence, promise: pending.promise,
-                                        remaining: result.pendingStores)
+            let waiting = AwaitingStore(channel: pending.channel, generation: pending.generation, sequence: pending.sequence,
+                                        promise: pending.promise, remaining: result.pendingStores)
             if result.rejected != nil {
                 finish(waiting, stored: false, confirming: &confirming)
             } else if result.pendingStores == 0 {
@@ -130,7 +133,7 @@ extension BrokerSession {
         if let promise = waiting.promise {
             if stored { promise.succeed() } else { promise.fail(BrokerError(.internalError, "message not stored")) }
         }
-        guard let sequence = waiting.sequence, channels[waiting.channel] != nil else { return }
+        guard let sequence = waiting.sequence, channels[waiting.channel]?.generation == waiting.generation else { return }
         channels[waiting.channel]!.confirms.completed(sequence, stored: stored)
         confirming.insert(waiting.channel)
     }

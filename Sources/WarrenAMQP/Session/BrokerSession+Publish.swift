@@ -67,7 +67,8 @@ extension BrokerSession {
         nextPublishToken += 1
         let token = nextPublishToken
         let bodyBytes = content.body.readableBytes
-        pendingPublishes.append(PendingPublish(token: token, channel: channel, bodyBytes: bodyBytes, publish: publish,
+        pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: channels[channel]!.generation,
+                                               bodyBytes: bodyBytes, publish: publish,
                                                message: publish.mandatory ? message : nil, sequence: sequence,
                                                promise: promise))
         publishStarted(bodyBytes: bodyBytes)

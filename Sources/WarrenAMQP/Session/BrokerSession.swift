@@ -42,6 +42,7 @@ final class BrokerSession {
     /// Routed publishes waiting for fsyncs, by token.
     var awaitingStore: [UInt64: AwaitingStore] = [:]
     var nextPublishToken: UInt64 = 0
+    var nextChannelGeneration: UInt64 = 0
     lazy var receiver = SessionReceiver(session: self, loop: context.eventLoop)
     /// The next consumer-timeout check (see BrokerSession+AckTimeout.swift).
     var ackTimeoutCheck: (at: NIODeadline, task: Scheduled<Void>)?
@@ -90,7 +91,8 @@ final class BrokerSession {
 
     /// A channel opened.
     func channelOpened(_ channel: UInt16) {
-        channels[channel] = ChannelSession()
+        nextChannelGeneration += 1
+        channels[channel] = ChannelSession(generation: nextChannelGeneration)
         directory = broker.userDirectory
     }
 

@@ -23,6 +23,9 @@ struct ChannelSession {
         var requeueOnTimeout = false
     }
 
+    /// Tells this opening of the channel number from earlier ones: outcomes of publishes made
+    /// before a close and reopen must not confirm the new channel's messages.
+    var generation: UInt64 = 0
     var nextDeliveryTag: UInt64 = 1
     /// Deliveries awaiting ack, in tag order.
     var unacked: Deque<Unacked> = []

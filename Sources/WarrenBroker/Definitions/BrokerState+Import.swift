@@ -79,13 +79,27 @@ extension BrokerState {
             try known(vhost, "exchange '\(exchange.name)'")
             try copies[vhost]!.declareExchange(exchange)
         }
+        var queueCounts: [String: Int64] = [:]
         for (vhost, queue) in file.queues {
             try known(vhost, "queue '\(queue.name)'")
             _ = try QueueArguments(queue, vhost: vhost)
-            try copies[vhost]!.declareQueue(queue, serverNamed: false, connection: 0)
+            if try copies[vhost]!.declareQueue(queue, serverNamed: false, connection: 0) {
+                queueCounts[vhost, default: Int64(queues[vhost]?.count ?? 0)] += 1
+            }
+        }
+        // The vhosts' max-queues as the file leaves them (its own limits apply before its queues).
+        for (vhost, count) in queueCounts {
+            var limits = directory.vhostLimits[vhost] ?? [:]
+            for (limited, values) in file.vhostLimits where limited == vhost { limits.merge(values) { _, new in new } }
+            if let limit = limits["max-queues"], limit >= 0, count > limit {
+                throw BrokerError(.preconditionFailed, "vhost '\(vhost)': \(count) queues would pass its max-queues limit (\(limit))")
+            }
         }
         for (vhost, binding) in file.bindings {
             try known(vhost, "binding from '\(binding.source)'")
+            if case .queue(let name) = binding.destination, copies[vhost]!.queues[name]?.exclusiveOwner != nil {
+                throw BrokerError(.resourceLocked, "binding to the exclusive queue '\(name)' in vhost '\(vhost)'")
+            }
             try copies[vhost]!.bind(binding)
         }
     }

@@ -47,6 +47,11 @@ final class QueuePartition {
         return messages[0]
     }
 
+    /// Forgets the read-ahead window (its messages were purged or removed by retention).
+    func dropReadAhead() {
+        readAhead = (0, [])
+    }
+
     /// How far a sequential read looks ahead: records and bytes.
     static let readAheadRecords = 256
     static let readAheadBytes = 256 << 10

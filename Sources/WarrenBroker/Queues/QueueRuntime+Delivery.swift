@@ -182,6 +182,7 @@ extension QueueRuntime {
         guard let group = groups[Self.defaultGroup] else { return 0 }
         var purged: UInt64 = 0
         for partition in partitions {
+            partition.dropReadAhead()
             let index = partition.index
             let released = Array(group.partitions[index].released)
             let cursor = group.partitions[index].readCursor

@@ -111,6 +111,7 @@ final class QueueRuntime {
     /// log's start move up to it (a stream reader that fell behind skips what was removed).
     func applyRetention(_ partition: QueuePartition) {
         guard let deleted = try? partition.log.applyRetention(), deleted > 0 else { return }
+        partition.dropReadAhead()
         let start = partition.logStart
         for group in groups.values where group.partitions[partition.index].readCursor < start {
             group.partitions[partition.index].skip(to: start)

@@ -123,7 +123,8 @@ struct QueueRoutes {
         case "ack_requeue_false", "reject_requeue_false": requeue = false
         default: throw APIError.badRequest("invalid ackmode \(ackMode)")
         }
-        let truncate = Self.integer(body["truncate"]).map { Int($0) }
+        let truncate = Self.integer(body["truncate"]).map { Int(clamping: $0) }
+        if let truncate, truncate < 0 { throw APIError.badRequest("truncate must not be negative, got \(truncate)") }
         var taken: [(Delivery, UInt64)] = []
         do {
             for _ in 0..<max(0, count) {
@@ -131,9 +132,12 @@ struct QueueRoutes {
                                                      connection: 0).get() else { break }
                 taken.append(got)
             }
-        } catch let error as BrokerError where error.kind == .notFound {
-            throw APIError(status: .notFound, error: "not_found", reason: "NOT_FOUND - \(error.text)")
         } catch {
+            // What was taken before the failure goes back.
+            if !taken.isEmpty { broker.settle(vhost: vhost, taken.map(\.0.reference), .requeue) }
+            if let error = error as? BrokerError, error.kind == .notFound {
+                throw APIError(status: .notFound, error: "not_found", reason: "NOT_FOUND - \(error.text)")
+            }
             throw APIError.from(error)
         }
         if !taken.isEmpty {

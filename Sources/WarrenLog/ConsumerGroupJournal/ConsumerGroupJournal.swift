@@ -198,8 +198,8 @@ public final class ConsumerGroupJournal {
     /// Writes a snapshot of every group and starts a new, empty journal generation; the old
     /// journal is deleted. Crash-safe at every step (see `open`).
     public func snapshot() throws {
-        // The snapshot holds the buffered entries' effect; they need no write of their own.
-        pending.clear()
+        // Written first, so a snapshot that fails leaves them in the journal it keeps.
+        try writePending()
         let next = generation + 1
         let newJournalPath = directory.appending(Self.journalName(next))
         let newJournal = try fileSystem.openFile(newJournalPath, create: true)

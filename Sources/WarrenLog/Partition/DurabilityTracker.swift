@@ -95,9 +95,12 @@ final class DurabilityTracker: @unchecked Sendable {
     /// Called by the flusher: takes the pending work, syncs it, and publishes the result.
     func flushPending(_ onFsync: (@Sendable (Duration) -> Void)? = nil) {
         var files: [any LogFile] = []
-        queued.store(false, ordering: .sequentiallyConsistent)
         let (target, directory, active) = lock.withLock {
+            // Flushing before no longer queued, both under the mutex: `waitIdle` never sees
+            // neither while a flush is about to run. The flag is still cleared before the
+            // requested offset is read, which the owner's lock-free request relies on.
             isFlushing = true
+            queued.store(false, ordering: .sequentiallyConsistent)
             // Take the list and leave the spare one (emptied by the previous flush) in its
             // place, so no list is copied or allocated per fsync.
             swap(&files, &dirtyFiles)
@@ -118,21 +121,21 @@ final class DurabilityTracker: @unchecked Sendable {
         onFsync?(ContinuousClock.now - started)
         files.removeAll(keepingCapacity: true)
         lock.withLock { spareFiles = files }
-        if let error { fail(error) } else { advance(to: target) }
+        if let error { fail(error, fromFlusher: true) } else { advance(to: target) }
     }
 
     /// The `never` policy: everything appended is durable at once. Takes the mutex only when
     /// someone waits or listens.
     func advanceNow(to offset: Int64) {
         if offset > durable.load(ordering: .relaxed) { durable.store(offset, ordering: .sequentiallyConsistent) }
-        if watchers.load(ordering: .sequentiallyConsistent) > 0 { advance(to: offset) }
+        if watchers.load(ordering: .sequentiallyConsistent) > 0 { advance(to: offset, fromFlusher: false) }
     }
 
     /// Marks the log durable up to `offset` and wakes the waiters it satisfies.
-    func advance(to offset: Int64) {
+    func advance(to offset: Int64, fromFlusher: Bool = true) {
         var ready: [Waiter] = []
         let told: (listener: @Sendable (Int64) -> Void, offset: Int64)? = lock.withLock {
-            isFlushing = false
+            if fromFlusher { isFlushing = false }
             defer { lock.broadcast() }
             guard failure == nil else { return nil }
             if offset > durable.load(ordering: .relaxed) { durable.store(offset, ordering: .sequentiallyConsistent) }
@@ -150,9 +153,10 @@ final class DurabilityTracker: @unchecked Sendable {
     }
 
     /// Puts the log in the failed state: every waiter, present and future, gets `error`.
-    func fail(_ error: LogError) {
+    /// `fromFlusher`: the flusher's own flush failed (so no flush runs any more).
+    func fail(_ error: LogError, fromFlusher: Bool = false) {
         let (failedWaiters, listener): ([Waiter], (@Sendable (LogError) -> Void)?) = lock.withLock {
-            isFlushing = false
+            if fromFlusher { isFlushing = false }
             let first = failure == nil
             failure = failure ?? error
             failed.store(true, ordering: .sequentiallyConsistent)
@@ -230,6 +234,7 @@ final class DurabilityTracker: @unchecked Sendable {
             activeFile = nil
             if requestedOffset.load(ordering: .relaxed) > offset { requestedOffset.store(offset, ordering: .sequentiallyConsistent) }
             if durable.load(ordering: .relaxed) > offset { durable.store(offset, ordering: .sequentiallyConsistent) }
+            toldOffset = min(toldOffset, offset)
             var dropped: [Waiter] = []
             while let last = waiters.last, last.offset >= offset { dropped.append(waiters.removeLast().callback) }
             if !dropped.isEmpty { watchers.wrappingDecrement(by: dropped.count, ordering: .sequentiallyConsistent) }
