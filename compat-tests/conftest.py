@@ -20,6 +20,7 @@ records the outcomes.
 import base64
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -132,3 +133,15 @@ class ManagementAPI:
 @pytest.fixture(scope="session")
 def management():
     return ManagementAPI(int(os.environ.get("MANAGEMENT_PORT", "15672")))
+
+
+def eventually(condition, timeout=20.0):
+    """Polls `condition` until it returns a true value or `timeout` seconds pass; returns the
+    last value. For RabbitMQ's management statistics, which lag the broker by a few seconds
+    and notify nobody: a bounded wait on the value, not a sleep for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.25)

@@ -5,21 +5,14 @@ import time
 
 import pika
 import pytest
+
+from conftest import eventually
 from pyrabbit2.api import Client
 
 
 @pytest.fixture
 def client():
     return Client(f"127.0.0.1:{os.environ.get('MANAGEMENT_PORT', '15672')}", "guest", "guest")
-
-
-def eventually(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.25)  # poll interval of a bounded wait on the broker's statistics
 
 
 def test_alive_overview_and_topology(client):

@@ -6,10 +6,11 @@ import json
 import os
 import shutil
 import subprocess
-import time
 
 import pika
 import pytest
+
+from conftest import eventually
 
 RABBITMQADMIN = shutil.which("rabbitmqadmin") or "/usr/bin/rabbitmqadmin"
 pytestmark = pytest.mark.skipif(not os.path.exists(RABBITMQADMIN), reason="rabbitmqadmin is not installed")
@@ -27,16 +28,6 @@ def admin(*arguments, check=True):
 def listed(kind, *columns):
     """`rabbitmqadmin -f raw_json list KIND` as a list of dicts."""
     return json.loads(admin("-f", "raw_json", "list", kind, *columns).stdout or "[]")
-
-
-def eventually(condition, timeout=20.0):
-    """Polls `condition` until it returns a true value or `timeout` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.25)  # poll interval of a bounded wait on the broker's statistics
 
 
 def test_declare_publish_list_get_and_delete():

@@ -52,20 +52,28 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
         #expect(immediate.wait(for: 1, timeout: 0) == [true])
     }
 
-    /// Group commit: appends that arrive while an fsync runs are all covered by the next one.
-    @Test func oneFsyncCoversEveryAppendSinceTheLast() throws {
+    /// An `always` log on the in-memory file system whose flusher is held inside the fsync of
+    /// record 0 until `release` is signalled.
+    private func logWithAFlushRunning() throws -> (log: PartitionLog, memory: InMemoryFileSystem,
+                                                 release: DispatchSemaphore, syncsBefore: Int) {
         let harness = LogHarness(.memory)
         let memory = harness.memory!
         let log = try harness.open { $0.durability = .always }
-        defer { try? log.close() }
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         memory.setFaults { $0.syncGate = (entered, release) }
         let before = memory.syncCount
         try appendRecords(log, 0, count: 1)
-        // The flusher is now inside the first fsync, which covers record 0 only.
         #expect(entered.wait(timeout: .now() + 10) == .success)
         memory.setFaults { $0.syncGate = nil }
+        return (log, memory, release, before)
+    }
+
+    /// Group commit: appends that arrive while an fsync runs are all covered by the next one.
+    @Test func oneFsyncCoversEveryAppendSinceTheLast() throws {
+        // The flusher is inside the first fsync, which covers record 0 only.
+        let (log, memory, release, before) = try logWithAFlushRunning()
+        defer { try? log.close() }
         let durable = Recorder<Int64>()
         for n in 1..<8 {
             let offset = try log.append([makeRecord(n)]).lastOffset
@@ -81,16 +89,8 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
     /// The append path takes no lock: while the flusher is inside an fsync (outside the
     /// tracker's mutex), 100 appends queue nothing and take the mutex zero times.
     @Test func appendsTakeNoLockWhileAFlushRuns() throws {
-        let harness = LogHarness(.memory)
-        let memory = harness.memory!
-        let log = try harness.open { $0.durability = .always }
+        let (log, _, release, _) = try logWithAFlushRunning()
         defer { try? log.close() }
-        let entered = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        memory.setFaults { $0.syncGate = (entered, release) }
-        try appendRecords(log, 0, count: 1)
-        #expect(entered.wait(timeout: .now() + 10) == .success)
-        memory.setFaults { $0.syncGate = nil }
         let before = log.durability.lock.acquisitions.load(ordering: .relaxed)
         try appendRecords(log, 1, count: 100)
         _ = log.highWatermark
