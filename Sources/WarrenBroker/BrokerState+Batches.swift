@@ -15,15 +15,31 @@ struct DispatchSet {
 extension BrokerState {
     func perform(vhost: String, _ commands: [BrokerCommand], receiver: any BrokerReceiver) {
         var results: [PublishResult] = []
+        var batched: [(result: Int, entries: [(entry: Int, waits: Bool)])] = []
         var touched = DispatchSet()
+        let batch = AppendBatch()
         for command in commands {
             switch command {
             case .publish(let publish):
-                results.append(perform(vhost: vhost, publish, receiver: receiver, touched: &touched))
+                let (result, entries) = perform(vhost: vhost, publish, receiver: receiver, touched: &touched, batch: batch)
+                if !entries.isEmpty { batched.append((results.count, entries)) }
+                results.append(result)
             case .settle(let references, let settlement):
                 settle(vhost: vhost, references, settlement, touched: &touched)
             case .grant(let queue, let consumer, let count):
                 grant(vhost: vhost, queue: queue, consumer: consumer, count: count, touched: &touched)
+            }
+        }
+        if !batch.isEmpty {
+            // One record batch per partition; a publish whose append failed is a nack.
+            let failed = batch.flush(logger: logger)
+            if !failed.isEmpty {
+                for (result, entries) in batched {
+                    for (entry, waits) in entries where failed.contains(entry) {
+                        results[result].rejected = BrokerError(.internalError, "cannot store message")
+                        if waits { results[result].pendingStores -= 1 }
+                    }
+                }
             }
         }
         dispatch(touched)
@@ -31,16 +47,17 @@ extension BrokerState {
     }
 
     private func perform(vhost: String, _ publish: PublishCommand, receiver: any BrokerReceiver,
-                         touched: inout DispatchSet) -> PublishResult {
+                         touched: inout DispatchSet, batch: AppendBatch)
+        -> (PublishResult, [(entry: Int, waits: Bool)]) {
         let waiter = publish.wantsStored ? StoreWaiter.receiver(receiver, token: publish.token) : nil
         do {
             let outcome = try self.publish(vhost: vhost, publish.message, routingKeys: publish.routingKeys,
-                                           headers: publish.headers, waiter: waiter, touched: &touched)
-            return PublishResult(token: publish.token, queueCount: outcome.queueCount, pendingStores: outcome.stores,
-                                 rejected: outcome.rejected, failed: nil)
+                                           headers: publish.headers, waiter: waiter, touched: &touched, batch: batch)
+            return (PublishResult(token: publish.token, queueCount: outcome.queueCount, pendingStores: outcome.stores,
+                                  rejected: outcome.rejected, failed: nil), outcome.batched)
         } catch {
             let failure = error as? BrokerError ?? BrokerError(.internalError, "\(error)")
-            return PublishResult(token: publish.token, queueCount: 0, pendingStores: 0, rejected: nil, failed: failure)
+            return (PublishResult(token: publish.token, queueCount: 0, pendingStores: 0, rejected: nil, failed: failure), [])
         }
     }
 

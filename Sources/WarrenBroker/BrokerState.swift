@@ -161,13 +161,15 @@ final class BrokerState {
         var stores = 0
         /// Why some queue refused it, if one did.
         var rejected: BrokerError?
+        /// Entries left in the `AppendBatch`, and whether each has a waiter (counted in `stores`).
+        var batched: [(entry: Int, waits: Bool)] = []
     }
 
     /// Routes and stores a message. `waiter` hears when it is durable in each durable
     /// partition it went to (counted in `stores`); queues that can wait dispatch with
     /// `touched`, the others at once.
     func publish(vhost: String, _ message: Message, routingKeys: [String], headers: ArgumentTable?,
-                 waiter: StoreWaiter?, touched: inout DispatchSet) throws -> StoreOutcome {
+                 waiter: StoreWaiter?, touched: inout DispatchSet, batch: AppendBatch? = nil) throws -> StoreOutcome {
         guard let topology = topologies[vhost] else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
         let maxBytes = configuration.messageSizeBytesMax
         guard message.body.readableBytes <= maxBytes else {
@@ -181,7 +183,8 @@ final class BrokerState {
         let route = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers)
         nodeCounters.published &+= 1
         if route.queues.isEmpty { nodeCounters.unroutable &+= 1 } else { nodeCounters.routed &+= 1 }
-        var outcome = store(message, in: route.queues, vhost: vhost, headers: headers, waiter: waiter, touched: &touched)
+        var outcome = store(message, in: route.queues, vhost: vhost, headers: headers, waiter: waiter, touched: &touched,
+                            batch: batch)
         outcome.queueCount = route.queues.count
         return outcome
     }
@@ -190,10 +193,20 @@ final class BrokerState {
     /// registers `waiter` with the partition it went to, resolved by that partition's next
     /// fsync (see StoreWaiters.swift).
     func store(_ message: Message, in names: some Sequence<String>, vhost: String, headers: ArgumentTable?,
-               waiter: StoreWaiter?, touched: inout DispatchSet) -> StoreOutcome {
+               waiter: StoreWaiter?, touched: inout DispatchSet, batch: AppendBatch? = nil) -> StoreOutcome {
         var outcome = StoreOutcome()
         for name in names {
             guard let runtime = queues[vhost]?[name] else { continue }
+            if let batch, !runtime.hasLengthLimit && !runtime.checksExpiry && message.expiration == nil {
+                // No per-message check needed: appended with the batch's other messages for its
+                // partition (one record batch), dispatched after them.
+                let waits = waiter != nil && message.persistent && runtime.definition.durable
+                let partition = runtime.partition(for: message, partitionKey: headers?[QueueRuntime.partitionKeyHeader])
+                outcome.batched.append((batch.add(message, to: partition, of: runtime, waiter: waits ? waiter : nil), waits))
+                if waits { outcome.stores += 1 }
+                touched.insert(runtime)
+                continue
+            }
             if runtime.hasLengthLimit && runtime.arguments.overflow != .dropHead
                 && runtime.wouldOverflow(adding: message.body.readableBytes) {
                 // reject-publish: the publisher hears basic.nack; -dlx also dead-letters it.

@@ -85,21 +85,32 @@ final class QueueRuntime {
     /// Appends a message to the partition its key picks; returns the partition and offset.
     /// A stream checks its size limit when a segment fills.
     func append(_ message: Message, partitionKey: ArgumentValue?) throws -> (partition: QueuePartition, offset: UInt64) {
-        let partition: QueuePartition
+        let partition = self.partition(for: message, partitionKey: partitionKey)
+        return (partition, try append([message], to: partition))
+    }
+
+    /// The partition a message goes to: its priority's lane, else by partition key or routing key.
+    func partition(for message: Message, partitionKey: ArgumentValue?) -> QueuePartition {
         if let maxPriority = arguments.maxPriority {
-            partition = partitions[min(Int(message.priority ?? 0), maxPriority)]
-        } else {
-            let key: [UInt8]
-            if case .bytes(let bytes)? = partitionKey { key = bytes } else { key = Array(message.routingKey.utf8) }
-            partition = partitions[PartitionChoice.partition(key: key, count: partitions.count)]
+            return partitions[min(Int(message.priority ?? 0), maxPriority)]
         }
+        let key: [UInt8]
+        if case .bytes(let bytes)? = partitionKey { key = bytes } else { key = Array(message.routingKey.utf8) }
+        return partitions[PartitionChoice.partition(key: key, count: partitions.count)]
+    }
+
+    /// Appends messages to one partition as one record batch; returns the first one's offset
+    /// (the others follow in order).
+    func append(_ messages: [Message], to partition: QueuePartition) throws -> UInt64 {
         let segments = partition.log.segmentCount
-        let offset = UInt64(try partition.log.append([message.logRecord]).lastOffset)
-        counters.published &+= 1
-        if message.expiration != nil { mayHoldExpiringMessages = true }
-        becameReady(message)
+        let base = UInt64(try partition.log.append(messages.map(\.logRecord)).baseOffset)
+        counters.published &+= UInt64(messages.count)
+        for message in messages {
+            if message.expiration != nil { mayHoldExpiringMessages = true }
+            becameReady(message)
+        }
         if isStream && partition.log.segmentCount != segments { applyRetention(partition) }
-        return (partition, offset)
+        return base
     }
 
     /// Deletes segments past retention in every partition.

@@ -17,13 +17,18 @@ final class MetricsCollector: Sendable {
 
     init(registry: PrometheusCollectorRegistry) { self.registry = registry }
 
+    /// A metric's full name (no namespace or unit parts) and its help text.
+    static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
     func update(broker: Broker) async throws {
         let node = try await broker.nodeInfo().get()
         let queues = try await broker.queueInfos().get()
         let clients = broker.clients.all
         let resources = broker.resources.status
         func gauge(_ name: String, _ value: Double, help: String) {
-            registry.makeGauge(name: name, labels: [], help: help).set(value)
+            registry.makeGauge(descriptor: Self.descriptor(name, help), labels: []).set(value)
         }
         gauge("rabbitmq_connections", Double(clients.count), help: "Connections currently open")
         gauge("rabbitmq_channels", Double(clients.reduce(0) { $0 + $1.channels.count }), help: "Channels currently open")
@@ -71,7 +76,7 @@ final class MetricsCollector: Sendable {
                 let value = Int64(clamping: total)
                 let delta = value - state.totals[name, default: 0]
                 if delta > 0 || state.totals[name] == nil {
-                    registry.makeCounter(name: name, labels: [("protocol", "amqp091")], help: help).increment(by: max(0, delta))
+                    registry.makeCounter(descriptor: Self.descriptor(name, help), labels: [("protocol", "amqp091")]).increment(by: max(0, delta))
                 }
                 state.totals[name] = max(value, state.totals[name, default: 0])
             }
@@ -80,7 +85,7 @@ final class MetricsCollector: Sendable {
                 state.objectGauges[key] = nil
             }
             for (key, entry) in objectGauges {
-                let gauge = registry.makeGauge(name: entry.name, labels: entry.labels, help: entry.help)
+                let gauge = registry.makeGauge(descriptor: Self.descriptor(entry.name, entry.help), labels: entry.labels)
                 gauge.set(entry.value)
                 state.objectGauges[key] = gauge
             }
