@@ -6,8 +6,10 @@ final class QueuePartition {
     let index: Int
     let log: PartitionLog
     let journal: ConsumerGroupJournal?
-    /// Messages read ahead of the readers (see `read`): offsets from `start`, in order.
-    private var readAhead: (start: UInt64, messages: [Message]) = (0, [])
+    /// Messages read ahead of the readers (see `read`): offsets from `start`, in order; `used`
+    /// says when each window last served a read.
+    private var readAhead: [(start: UInt64, messages: [Message], used: UInt64)] = []
+    private var useClock: UInt64 = 0
     /// Publishes waiting for this partition's next fsync (see StoreWaiters.swift).
     let storeWaiters = PartitionStoreWaiters()
 
@@ -20,39 +22,47 @@ final class QueuePartition {
     var logStart: UInt64 { UInt64(log.logStartOffset) }
     var logEnd: UInt64 { UInt64(log.logEndOffset) }
 
-    /// The message at `offset`. Readers mostly go forward one offset at a time, so a read
-    /// that continues the read-ahead window (or finds it empty) fills it with the next
-    /// `readAheadRecords` messages in one log read; any other offset (a redelivery, an
-    /// expiring head) is read on its own and leaves the window alone.
+    /// The message at `offset`. Readers mostly go forward one offset at a time, each consumer
+    /// group at its own place, so the partition keeps a few read-ahead windows: a read inside
+    /// one is served from memory, a miss fills the least recently used window with the next
+    /// `readAheadRecords` messages in one log read (a batch holds many records, so reading
+    /// one record costs about as much as reading the batch).
     func read(_ offset: UInt64, queue: String) throws -> Message {
-        let windowEnd = readAhead.start + UInt64(readAhead.messages.count)
-        if offset >= readAhead.start && offset < windowEnd {
-            return readAhead.messages[Int(offset - readAhead.start)]
+        useClock &+= 1
+        for index in readAhead.indices {
+            let window = readAhead[index]
+            if offset >= window.start && offset < window.start + UInt64(window.messages.count) {
+                readAhead[index].used = useClock
+                return window.messages[Int(offset - window.start)]
+            }
         }
-        let sequential = offset == windowEnd || readAhead.messages.isEmpty
-        // maxBytes 1 for a lone read: the log still returns the batch holding the offset, and
-        // reads ahead only its smallest chunk instead of a full batch limit's worth of bytes.
-        let records = try log.readRecords(from: Int64(offset), maxBytes: sequential ? Self.readAheadBytes : 1,
-                                          maxRecords: sequential ? Self.readAheadRecords : 1)
+        let records = try log.readRecords(from: Int64(offset), maxBytes: Self.readAheadBytes,
+                                          maxRecords: Self.readAheadRecords)
         guard let first = records.first, first.offset == Int64(offset) else {
             throw BrokerError(.internalError, "offset \(offset) of partition \(index) of queue '\(queue)' is missing from its log")
         }
-        guard sequential else { return Message(record: first.record) }
         var messages: [Message] = []
         messages.reserveCapacity(records.count)
         for (position, stored) in records.enumerated() where stored.offset == Int64(offset) + Int64(position) {
             messages.append(Message(record: stored.record))
         }
-        readAhead = (offset, messages)
+        let window = (start: offset, messages: messages, used: useClock)
+        if readAhead.count < Self.readAheadWindows {
+            readAhead.append(window)
+        } else if let oldest = readAhead.indices.min(by: { readAhead[$0].used < readAhead[$1].used }) {
+            readAhead[oldest] = window
+        }
         return messages[0]
     }
 
-    /// Forgets the read-ahead window (its messages were purged or removed by retention).
+    /// Forgets the read-ahead windows (their messages were purged or removed by retention).
     func dropReadAhead() {
-        readAhead = (0, [])
+        readAhead.removeAll()
     }
 
-    /// How far a sequential read looks ahead: records and bytes.
+    /// Windows kept (about one per reader: consumer groups, redeliveries).
+    static let readAheadWindows = 4
+    /// How far a read looks ahead: records and bytes.
     static let readAheadRecords = 256
     static let readAheadBytes = 256 << 10
 
