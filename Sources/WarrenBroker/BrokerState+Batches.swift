@@ -15,15 +15,13 @@ struct DispatchSet {
 extension BrokerState {
     func perform(vhost: String, _ commands: [BrokerCommand], receiver: any BrokerReceiver) {
         var results: [PublishResult] = []
-        var batched: [(result: Int, entries: [(entry: Int, waits: Bool)])] = []
         var touched = DispatchSet()
         let batch = AppendBatch()
         for command in commands {
             switch command {
             case .publish(let publish):
-                let (result, entries) = perform(vhost: vhost, publish, receiver: receiver, touched: &touched, batch: batch)
-                if !entries.isEmpty { batched.append((results.count, entries)) }
-                results.append(result)
+                batch.currentResult = results.count
+                results.append(perform(vhost: vhost, publish, receiver: receiver, touched: &touched, batch: batch))
             case .settle(let references, let settlement):
                 settle(vhost: vhost, references, settlement, touched: &touched)
             case .grant(let queue, let consumer, let count):
@@ -32,14 +30,9 @@ extension BrokerState {
         }
         if !batch.isEmpty {
             // One record batch per partition; a publish whose append failed is a nack.
-            let failed = batch.flush(logger: logger)
-            if !failed.isEmpty {
-                for (result, entries) in batched {
-                    for (entry, waits) in entries where failed.contains(entry) {
-                        results[result].rejected = BrokerError(.internalError, "cannot store message")
-                        if waits { results[result].pendingStores -= 1 }
-                    }
-                }
+            for entry in batch.flush(logger: logger) {
+                results[entry.result].rejected = BrokerError(.internalError, "cannot store message")
+                if entry.waiter != nil { results[entry.result].pendingStores -= 1 }
             }
         }
         dispatch(touched)
@@ -47,17 +40,16 @@ extension BrokerState {
     }
 
     private func perform(vhost: String, _ publish: PublishCommand, receiver: any BrokerReceiver,
-                         touched: inout DispatchSet, batch: AppendBatch)
-        -> (PublishResult, [(entry: Int, waits: Bool)]) {
+                         touched: inout DispatchSet, batch: AppendBatch) -> PublishResult {
         let waiter = publish.wantsStored ? StoreWaiter.receiver(receiver, token: publish.token) : nil
         do {
             let outcome = try self.publish(vhost: vhost, publish.message, routingKeys: publish.routingKeys,
                                            headers: publish.headers, waiter: waiter, touched: &touched, batch: batch)
-            return (PublishResult(token: publish.token, queueCount: outcome.queueCount, pendingStores: outcome.stores,
-                                  rejected: outcome.rejected, failed: nil), outcome.batched)
+            return PublishResult(token: publish.token, queueCount: outcome.queueCount, pendingStores: outcome.stores,
+                                 rejected: outcome.rejected, failed: nil)
         } catch {
             let failure = error as? BrokerError ?? BrokerError(.internalError, "\(error)")
-            return (PublishResult(token: publish.token, queueCount: 0, pendingStores: 0, rejected: nil, failed: failure), [])
+            return PublishResult(token: publish.token, queueCount: 0, pendingStores: 0, rejected: nil, failed: failure)
         }
     }
 

@@ -161,8 +161,6 @@ final class BrokerState {
         var stores = 0
         /// Why some queue refused it, if one did.
         var rejected: BrokerError?
-        /// Entries left in the `AppendBatch`, and whether each has a waiter (counted in `stores`).
-        var batched: [(entry: Int, waits: Bool)] = []
     }
 
     /// Routes and stores a message. `waiter` hears when it is durable in each durable
@@ -202,7 +200,7 @@ final class BrokerState {
                 // partition (one record batch), dispatched after them.
                 let waits = waiter != nil && message.persistent && runtime.definition.durable
                 let partition = runtime.partition(for: message, partitionKey: headers?[QueueRuntime.partitionKeyHeader])
-                outcome.batched.append((batch.add(message, to: partition, of: runtime, waiter: waits ? waiter : nil), waits))
+                batch.add(message, to: partition, of: runtime, waiter: waits ? waiter : nil)
                 if waits { outcome.stores += 1 }
                 touched.insert(runtime)
                 continue

@@ -12,9 +12,13 @@ final class AppendBatch {
         let partition: QueuePartition
         let message: Message
         let waiter: StoreWaiter?
+        /// The publish's index among the batch's results.
+        let result: Int
     }
 
     private(set) var entries: [Entry] = []
+    /// The result index the entries added now belong to (set by `perform` per publish).
+    var currentResult = 0
 
     /// A record batch stays well under `LogLimits.batchBytesMax` and this many records.
     static let recordsPerBatchMax = 1024
@@ -22,16 +26,16 @@ final class AppendBatch {
 
     var isEmpty: Bool { entries.isEmpty }
 
-    /// Queues a message; returns its entry's index.
-    func add(_ message: Message, to partition: QueuePartition, of runtime: QueueRuntime, waiter: StoreWaiter?) -> Int {
-        entries.append(Entry(runtime: runtime, partition: partition, message: message, waiter: waiter))
-        return entries.count - 1
+    /// Queues a message for the publish `currentResult`.
+    func add(_ message: Message, to partition: QueuePartition, of runtime: QueueRuntime, waiter: StoreWaiter?) {
+        entries.append(Entry(runtime: runtime, partition: partition, message: message, waiter: waiter,
+                             result: currentResult))
     }
 
     /// Appends every entry, partition by partition in arrival order, registers the waiters of
     /// those stored, and returns the entries that could not be stored.
-    func flush(logger: Logger) -> Set<Int> {
-        var failed: Set<Int> = []
+    func flush(logger: Logger) -> [Entry] {
+        var failed: [Entry] = []
         var byPartition: [ObjectIdentifier: [Int]] = [:]
         var order: [ObjectIdentifier] = []
         for (index, entry) in entries.enumerated() {
@@ -60,7 +64,7 @@ final class AppendBatch {
                     }
                 } catch {
                     logger.error("append failed", metadata: ["queue": "\(first.runtime.definition.name)", "error": "\(error)"])
-                    failed.formUnion(chunk)
+                    failed += chunk.map { entries[$0] }
                 }
                 start = end
             }
