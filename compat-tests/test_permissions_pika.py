@@ -102,6 +102,17 @@ def test_publish_needs_write_on_the_exchange(setup, amqp_port):
     assert outcome(amqp_port, lambda c: c.basic_publish("", "anything", b"x")) == refused("exchange", "amq.default")
 
 
+def test_a_refused_publish_after_allowed_ones_on_the_same_channel_is_still_refused(setup, amqp_port):
+    names, _ = setup
+
+    def allowed_then_refused(channel):
+        for _ in range(3):
+            channel.basic_publish(names[("exchange", "wr-")], "k", b"x")
+        channel.basic_publish(names[("exchange", "no-")], "k", b"x")
+
+    assert outcome(amqp_port, allowed_then_refused) == refused("exchange", names[("exchange", "no-")])
+
+
 def test_get_consume_and_purge_need_read_on_the_queue(setup, amqp_port):
     names, _ = setup
     rq, nq = names[("queue", "rd-")], names[("queue", "no-")]

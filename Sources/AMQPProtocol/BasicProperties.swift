@@ -11,21 +11,102 @@
 import NIOCore
 
 /// Content properties of a `basic` message. Absent properties are nil.
+///
+/// A value type kept behind one shared reference (copied on write): a content header moves
+/// through the decoder, the channel's state machine and the session as an 8-byte value instead
+/// of some two hundred bytes, and a message without properties allocates nothing.
 public struct BasicProperties: Equatable, Sendable {
-    public var contentType: String?
-    public var contentEncoding: String?
-    public var headers: FieldTable?
-    public var deliveryMode: UInt8?
-    public var priority: UInt8?
-    public var correlationID: String?
-    public var replyTo: String?
-    public var expiration: String?
-    public var messageID: String?
-    public var timestamp: UInt64?
-    public var type: String?
-    public var userID: String?
-    public var appID: String?
-    public var clusterID: String?
+    struct Fields: Equatable, Sendable {
+        var contentType: String?
+        var contentEncoding: String?
+        var headers: FieldTable?
+        var deliveryMode: UInt8?
+        var priority: UInt8?
+        var correlationID: String?
+        var replyTo: String?
+        var expiration: String?
+        var messageID: String?
+        var timestamp: UInt64?
+        var type: String?
+        var userID: String?
+        var appID: String?
+        var clusterID: String?
+    }
+
+    /// Never mutated while shared: `fields` changes only through `unique()`.
+    final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private static let none = Storage(Fields())
+    private var storage: Storage
+
+    init(fields: Fields) {
+        storage = fields == Fields() ? Self.none : Storage(fields)
+    }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        return storage
+    }
+
+    public var contentType: String? {
+        get { storage.fields.contentType }
+        set { unique().fields.contentType = newValue }
+    }
+    public var contentEncoding: String? {
+        get { storage.fields.contentEncoding }
+        set { unique().fields.contentEncoding = newValue }
+    }
+    public var headers: FieldTable? {
+        get { storage.fields.headers }
+        set { unique().fields.headers = newValue }
+    }
+    public var deliveryMode: UInt8? {
+        get { storage.fields.deliveryMode }
+        set { unique().fields.deliveryMode = newValue }
+    }
+    public var priority: UInt8? {
+        get { storage.fields.priority }
+        set { unique().fields.priority = newValue }
+    }
+    public var correlationID: String? {
+        get { storage.fields.correlationID }
+        set { unique().fields.correlationID = newValue }
+    }
+    public var replyTo: String? {
+        get { storage.fields.replyTo }
+        set { unique().fields.replyTo = newValue }
+    }
+    public var expiration: String? {
+        get { storage.fields.expiration }
+        set { unique().fields.expiration = newValue }
+    }
+    public var messageID: String? {
+        get { storage.fields.messageID }
+        set { unique().fields.messageID = newValue }
+    }
+    public var timestamp: UInt64? {
+        get { storage.fields.timestamp }
+        set { unique().fields.timestamp = newValue }
+    }
+    public var type: String? {
+        get { storage.fields.type }
+        set { unique().fields.type = newValue }
+    }
+    public var userID: String? {
+        get { storage.fields.userID }
+        set { unique().fields.userID = newValue }
+    }
+    public var appID: String? {
+        get { storage.fields.appID }
+        set { unique().fields.appID = newValue }
+    }
+    public var clusterID: String? {
+        get { storage.fields.clusterID }
+        set { unique().fields.clusterID = newValue }
+    }
 
     public init(
         contentType: String? = nil, contentEncoding: String? = nil, headers: FieldTable? = nil,
@@ -34,20 +115,11 @@ public struct BasicProperties: Equatable, Sendable {
         timestamp: UInt64? = nil, type: String? = nil, userID: String? = nil,
         appID: String? = nil, clusterID: String? = nil
     ) {
-        self.contentType = contentType
-        self.contentEncoding = contentEncoding
-        self.headers = headers
-        self.deliveryMode = deliveryMode
-        self.priority = priority
-        self.correlationID = correlationID
-        self.replyTo = replyTo
-        self.expiration = expiration
-        self.messageID = messageID
-        self.timestamp = timestamp
-        self.type = type
-        self.userID = userID
-        self.appID = appID
-        self.clusterID = clusterID
+        self.init(fields: Fields(contentType: contentType, contentEncoding: contentEncoding, headers: headers, deliveryMode: deliveryMode, priority: priority, correlationID: correlationID, replyTo: replyTo, expiration: expiration, messageID: messageID, timestamp: timestamp, type: type, userID: userID, appID: appID, clusterID: clusterID))
+    }
+
+    public static func == (lhs: BasicProperties, rhs: BasicProperties) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
     /// True when delivery-mode is 2 (persistent).
@@ -81,7 +153,7 @@ extension BasicProperties {
             // Later flag words carry no basic properties; read them to stay aligned.
             more = try buffer.readAMQPShort() & Flag.continuation != 0
         }
-        var p = BasicProperties()
+        var p = Fields()
         if flags & Flag.contentType != 0 { p.contentType = try buffer.readAMQPShortString() }
         if flags & Flag.contentEncoding != 0 { p.contentEncoding = try buffer.readAMQPShortString() }
         if flags & Flag.headers != 0 { p.headers = try buffer.readAMQPFieldTable() }
@@ -96,28 +168,29 @@ extension BasicProperties {
         if flags & Flag.userID != 0 { p.userID = try buffer.readAMQPShortString() }
         if flags & Flag.appID != 0 { p.appID = try buffer.readAMQPShortString() }
         if flags & Flag.clusterID != 0 { p.clusterID = try buffer.readAMQPShortString() }
-        return p
+        return BasicProperties(fields: p)
     }
 
     /// Encodes property flags and the property list.
     public func encode(into buffer: inout ByteBuffer) {
+        let p = storage.fields
         let flagsIndex = buffer.writerIndex
         var flags: UInt16 = 0
         buffer.writeInteger(flags)
-        if let v = contentType { flags |= Flag.contentType; buffer.writeAMQPShortString(v) }
-        if let v = contentEncoding { flags |= Flag.contentEncoding; buffer.writeAMQPShortString(v) }
-        if let v = headers { flags |= Flag.headers; buffer.writeAMQPFieldTable(v) }
-        if let v = deliveryMode { flags |= Flag.deliveryMode; buffer.writeInteger(v) }
-        if let v = priority { flags |= Flag.priority; buffer.writeInteger(v) }
-        if let v = correlationID { flags |= Flag.correlationID; buffer.writeAMQPShortString(v) }
-        if let v = replyTo { flags |= Flag.replyTo; buffer.writeAMQPShortString(v) }
-        if let v = expiration { flags |= Flag.expiration; buffer.writeAMQPShortString(v) }
-        if let v = messageID { flags |= Flag.messageID; buffer.writeAMQPShortString(v) }
-        if let v = timestamp { flags |= Flag.timestamp; buffer.writeInteger(v) }
-        if let v = type { flags |= Flag.type; buffer.writeAMQPShortString(v) }
-        if let v = userID { flags |= Flag.userID; buffer.writeAMQPShortString(v) }
-        if let v = appID { flags |= Flag.appID; buffer.writeAMQPShortString(v) }
-        if let v = clusterID { flags |= Flag.clusterID; buffer.writeAMQPShortString(v) }
+        if let v = p.contentType { flags |= Flag.contentType; buffer.writeAMQPShortString(v) }
+        if let v = p.contentEncoding { flags |= Flag.contentEncoding; buffer.writeAMQPShortString(v) }
+        if let v = p.headers { flags |= Flag.headers; buffer.writeAMQPFieldTable(v) }
+        if let v = p.deliveryMode { flags |= Flag.deliveryMode; buffer.writeInteger(v) }
+        if let v = p.priority { flags |= Flag.priority; buffer.writeInteger(v) }
+        if let v = p.correlationID { flags |= Flag.correlationID; buffer.writeAMQPShortString(v) }
+        if let v = p.replyTo { flags |= Flag.replyTo; buffer.writeAMQPShortString(v) }
+        if let v = p.expiration { flags |= Flag.expiration; buffer.writeAMQPShortString(v) }
+        if let v = p.messageID { flags |= Flag.messageID; buffer.writeAMQPShortString(v) }
+        if let v = p.timestamp { flags |= Flag.timestamp; buffer.writeInteger(v) }
+        if let v = p.type { flags |= Flag.type; buffer.writeAMQPShortString(v) }
+        if let v = p.userID { flags |= Flag.userID; buffer.writeAMQPShortString(v) }
+        if let v = p.appID { flags |= Flag.appID; buffer.writeAMQPShortString(v) }
+        if let v = p.clusterID { flags |= Flag.clusterID; buffer.writeAMQPShortString(v) }
         buffer.setInteger(flags, at: flagsIndex)
     }
 }

@@ -23,6 +23,13 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
         try decode(buffer: &buffer)
     }
 
+    /// How many more bytes the first frame in `buffer` needs: to complete its 7-byte header,
+    /// then its payload and end marker (at least 1 while the frame is incomplete).
+    public static func bytesLacking(in buffer: ByteBuffer) -> Int {
+        guard let (_, _, size) = buffer.getFrameHeader() else { return 7 - buffer.readableBytes }
+        return max(1, 7 + Int(size) + 1 - buffer.readableBytes)
+    }
+
     /// Decodes one frame, or returns nil (consuming nothing) when bytes are still missing.
     public func decodeFrame(from buffer: inout ByteBuffer) throws(AMQPDecodingError) -> Frame? {
         guard let (typeByte, channel, size) = buffer.getFrameHeader() else { return nil }

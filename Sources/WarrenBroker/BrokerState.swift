@@ -178,13 +178,27 @@ final class BrokerState {
         if message.exchange.isEmpty && message.routingKey.hasPrefix(DirectReplyTo.prefix) {
             return StoreOutcome(queueCount: deliverDirectReply(message) ? 1 : 0)
         }
-        let route = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers)
+        let route: (queues: Int, runtimes: [QueueRuntime])
+        if let remembered = batch?.routes.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers) {
+            route = remembered
+        } else {
+            let names = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers).queues
+            route = (names.count, runtimes(names, vhost: vhost))
+            batch?.routes.remember(exchange: message.exchange, routingKeys: routingKeys, queues: route.queues,
+                                   runtimes: route.runtimes)
+        }
         nodeCounters.published &+= 1
-        if route.queues.isEmpty { nodeCounters.unroutable &+= 1 } else { nodeCounters.routed &+= 1 }
-        var outcome = store(message, in: route.queues, vhost: vhost, headers: headers, waiter: waiter, touched: &touched,
+        if route.queues == 0 { nodeCounters.unroutable &+= 1 } else { nodeCounters.routed &+= 1 }
+        var outcome = store(message, into: route.runtimes, headers: headers, waiter: waiter, touched: &touched,
                             batch: batch)
-        outcome.queueCount = route.queues.count
+        outcome.queueCount = route.queues
         return outcome
+    }
+
+    /// The runtimes of the named queues of `vhost` that exist.
+    func runtimes(_ names: some Sequence<String>, vhost: String) -> [QueueRuntime] {
+        guard let vhostQueues = queues[vhost] else { return [] }
+        return names.compactMap { vhostQueues[$0] }
     }
 
     /// Appends `message` to each named queue. A persistent message in a durable queue
@@ -192,9 +206,15 @@ final class BrokerState {
     /// fsync (see StoreWaiters.swift).
     func store(_ message: Message, in names: some Sequence<String>, vhost: String, headers: ArgumentTable?,
                waiter: StoreWaiter?, touched: inout DispatchSet, batch: AppendBatch? = nil) -> StoreOutcome {
+        store(message, into: runtimes(names, vhost: vhost), headers: headers, waiter: waiter, touched: &touched,
+              batch: batch)
+    }
+
+    private func store(_ message: Message, into runtimes: [QueueRuntime], headers: ArgumentTable?,
+                       waiter: StoreWaiter?, touched: inout DispatchSet, batch: AppendBatch?) -> StoreOutcome {
         var outcome = StoreOutcome()
-        for name in names {
-            guard let runtime = queues[vhost]?[name] else { continue }
+        for runtime in runtimes {
+            let name = runtime.definition.name
             if let batch, !runtime.hasLengthLimit && !runtime.checksExpiry && message.expiration == nil {
                 // No per-message check needed: appended with the batch's other messages for its
                 // partition (one record batch), dispatched after them.

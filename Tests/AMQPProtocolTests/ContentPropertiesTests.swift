@@ -49,3 +49,24 @@ import Testing
         #expect(ProtocolHeader.check(ByteBuffer(bytes: [0x41, 0x4D, 0x51, 0x50, 1, 1, 0, 10])) == .rejected)
     }
 }
+
+@Suite struct BasicPropertiesValueTests {
+    @Test func aCopyChangesWithoutChangingTheOriginal() {
+        let original = BasicProperties(contentType: "text/plain", deliveryMode: 2)
+        var copy = original
+        copy.contentType = "application/json"
+        copy.priority = 5
+        #expect(original.contentType == "text/plain" && original.priority == nil)
+        #expect(copy.contentType == "application/json" && copy.priority == 5 && copy.deliveryMode == 2)
+        #expect(copy != original)
+        copy.contentType = "text/plain"
+        copy.priority = nil
+        #expect(copy == original)
+    }
+
+    @Test func emptyPropertiesAreEqualHoweverMade() {
+        var set = BasicProperties(messageID: "m")
+        set.messageID = nil
+        #expect(set == BasicProperties())
+    }
+}

@@ -88,3 +88,17 @@ import Testing
         }
     }
 }
+
+@Suite struct FrameBytesLackingTests {
+    @Test func countsTheHeaderFirstThenThePayloadAndEndMarker() throws {
+        var frame = ByteBuffer()
+        frame.writeAMQPFrame(Frame(channel: 1, payload: .body(ByteBuffer(string: "abcdef"))))
+        #expect(frame.readableBytes == 7 + 6 + 1)
+        for have in 0..<frame.readableBytes {
+            let prefix = frame.getSlice(at: 0, length: have)!
+            // Fewer than 7 bytes: what the header still lacks; then the rest of the frame.
+            let expected = have < 7 ? 7 - have : frame.readableBytes - have
+            #expect(FrameDecoder.bytesLacking(in: prefix) == expected, "with \(have) bytes")
+        }
+    }
+}

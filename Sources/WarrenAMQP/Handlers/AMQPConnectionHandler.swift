@@ -103,26 +103,31 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     private func decodeFrames(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
         guard bytes.readableBytes > 0, decoder != nil else { return }
-        if pending.readableBytes == 0 {
-            pending = bytes
-        } else {
-            var more = bytes
-            pending.writeBuffer(&more)
-        }
+        var input = bytes
         do {
-            // Read `decoder` anew for each frame: tune-ok changes frame_max mid-batch.
-            while !discardingInput, let frame = try decoder!.decodeFrame(from: &pending) {
-                run(machine.frameReceived(frame), context: context)
+            // A frame split over reads: copy in only the bytes it still lacks, then decode the
+            // rest of this read where it lies (a read's frames are never copied as a whole).
+            while pending.readableBytes > 0, input.readableBytes > 0, !discardingInput {
+                var part = input.readSlice(length: min(FrameDecoder.bytesLacking(in: pending), input.readableBytes))!
+                pending.writeBuffer(&part)
+                // Read `decoder` anew for each frame: tune-ok changes frame_max mid-batch.
+                if let frame = try decoder!.decodeFrame(from: &pending) {
+                    run(machine.frameReceived(frame), context: context)
+                }
+            }
+            if pending.readableBytes == 0 {
+                while !discardingInput, let frame = try decoder!.decodeFrame(from: &input) {
+                    run(machine.frameReceived(frame), context: context)
+                }
+                // Keep only the incomplete frame at the end, in a buffer of our own.
+                pending.clear()
+                if input.readableBytes > 0 { pending.writeBuffer(&input) }
             }
         } catch {
             run(machine.decodingFailed(error), context: context)
             discardingInput = true
         }
-        if pending.readableBytes == 0 {
-            pending.clear()
-        } else if pending.readerIndex > 65_536 {
-            pending.discardReadBytes()
-        }
+        if pending.readableBytes == 0 { pending.clear() }
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {

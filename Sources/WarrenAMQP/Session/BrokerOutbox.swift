@@ -140,7 +140,7 @@ extension BrokerSession {
 
     /// Writes the confirms that are ready, coalesced into `multiple` acks.
     private func writeConfirms(_ confirming: Set<UInt16>) {
-        for channel in confirming where channels[channel] != nil {
+        for channel in confirming where channels.contains(channel) {
             for confirm in channels[channel]!.confirms.takeReady() {
                 switch confirm {
                 case .ack(let tag, let multiple):

@@ -54,6 +54,19 @@ extension BrokerSession {
         return nil
     }
 
+    /// Why the user may not publish to `exchange` with `routingKey` (write on the exchange, then
+    /// the topic permission), or nil; an allowed pair is remembered until the next one.
+    func publishRefusal(exchange: String, routingKey: String) -> BrokerError? {
+        if let allowed = publishAllowed, allowed.exchange == exchange, allowed.routingKey == routingKey { return nil }
+        let resource = exchange.isEmpty ? Self.defaultExchangeResource : exchange
+        if let refused = refusal([(.write, "exchange", resource)])
+            ?? topicRefusal(.write, exchange: exchange, routingKey: routingKey) {
+            return refused
+        }
+        publishAllowed = (exchange, routingKey)
+        return nil
+    }
+
     /// RabbitMQ's topic authorisation: the routing key a user publishes with (write) or binds
     /// a queue with (read) must match their topic permission on that exchange, if they have one.
     /// (RabbitMQ applies topic permissions to topic exchanges; they are set per exchange name.)

@@ -124,7 +124,7 @@ extension BrokerSession {
         let future = broker.get(vhost: vhost, queue: m.queue, noAck: m.noAck, consumer: newConsumerID(),
                                 connection: connectionID)
         whenDone(future, channel: channel, method: method) { result in
-            guard let (delivery, remaining) = result, self.channels[channel] != nil else {
+            guard let (delivery, remaining) = result, self.channels.contains(channel) else {
                 self.reply(.basicGetEmpty(.init()), channel: channel)
                 return
             }
@@ -144,7 +144,7 @@ extension BrokerSession {
     }
 
     private func settle(tag: UInt64, multiple: Bool, _ settlement: Settlement, method: Method, channel: UInt16) {
-        guard channels[channel] != nil else { return }
+        guard channels.contains(channel) else { return }
         guard let taken = channels[channel]!.takeUnacked(tag: tag, multiple: multiple) else {
             fail(ProtocolError(.preconditionFailed, "unknown delivery tag \(tag)", method: method), channel: channel)
             return
@@ -174,7 +174,7 @@ extension BrokerSession {
         for (index, delivery) in deliveries.enumerated() {
             // A write that fails closes the connection, and with it every channel of the session:
             // the deliveries not written yet go back to their queue (no-ack ones are settled).
-            guard channels[channel] != nil else {
+            guard channels.contains(channel) else {
                 if !noAck { send(.settle(deliveries[index...].map(\.reference), .requeue)) }
                 return
             }

@@ -5,7 +5,7 @@ import WarrenBroker
 
 extension BrokerSession {
     func publish(_ content: AssembledContent, channel: UInt16) {
-        guard channels[channel] != nil else { return }
+        guard channels.contains(channel) else { return }
         if channels[channel]!.transaction != nil {
             channels[channel]!.transaction!.publishes.append(content)
             return
@@ -16,9 +16,7 @@ extension BrokerSession {
     /// Routes and stores a message; `basic.return` and confirms follow as the channel asks.
     /// `promise`, when given, completes once the message is stored (durable where it must be).
     func store(_ content: AssembledContent, channel: UInt16, promise: EventLoopPromise<Void>? = nil) {
-        let exchange = content.publish.exchange.isEmpty ? Self.defaultExchangeResource : content.publish.exchange
-        if let refused = refusal([(.write, "exchange", exchange)])
-            ?? topicRefusal(.write, exchange: content.publish.exchange, routingKey: content.publish.routingKey) {
+        if let refused = publishRefusal(exchange: content.publish.exchange, routingKey: content.publish.routingKey) {
             // Through the broker's loop, after what this connection sent before.
             flushOutbox()
             let refusedFuture = broker.refuse(refused)

@@ -6,7 +6,7 @@ import WarrenBroker
 
 extension BrokerSession {
     func handleTransaction(_ method: Method, channel: UInt16) {
-        guard channels[channel] != nil else { return }
+        guard channels.contains(channel) else { return }
         switch method {
         case .txSelect:
             if channels[channel]!.confirmMode {

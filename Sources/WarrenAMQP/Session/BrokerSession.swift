@@ -15,12 +15,17 @@ final class BrokerSession {
     let user: String
     /// The user directory as of the last channel.open: like RabbitMQ's per-channel permission
     /// cache, a change reaches a connection's channels opened after it, and checks take no lock.
-    var directory: UserDirectory
+    var directory: UserDirectory {
+        didSet { publishAllowed = nil }
+    }
+    /// The exchange and routing key of the last publish the user's permissions allowed: a run of
+    /// publishes to the same place is checked once (cleared whenever `directory` changes).
+    var publishAllowed: (exchange: String, routingKey: String)?
     /// The permission patterns this connection has compiled.
     let patterns = PatternCache()
     unowned let handler: AMQPConnectionHandler
     let context: ChannelHandlerContext
-    var channels: [UInt16: ChannelSession] = [:]
+    var channels = ChannelTable<ChannelSession>()
     private var nextConsumerNumber: UInt64 = 0
     /// Deliveries written per consumer and not yet granted back to the broker (flow control:
     /// granted once the socket is writable, see `BrokerLimits.consumerWindowDeliveries`).

@@ -7,7 +7,7 @@ extension ConnectionStateMachine {
         guard frame.channel <= channelMax else {
             return fail(ProtocolError(.notAllowed, "channel \(frame.channel) is above the negotiated channel_max (\(channelMax))"))
         }
-        guard channels[frame.channel] != nil else { return unopenedChannelFrameReceived(frame) }
+        guard channels.contains(frame.channel) else { return unopenedChannelFrameReceived(frame) }
         do {
             let event = try channels[frame.channel]!.frameReceived(frame.payload)
             if case .closeConfirmed = event { channels[frame.channel] = nil }

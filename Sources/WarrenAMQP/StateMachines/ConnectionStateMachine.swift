@@ -32,7 +32,7 @@ public struct ConnectionStateMachine {
     public internal(set) var clientWantsBlockedNotifications = false
     /// The client's properties from start-ok, for operators.
     public internal(set) var clientProperties = FieldTable()
-    var channels: [UInt16: ChannelStateMachine] = [:]
+    var channels = ChannelTable<ChannelStateMachine>()
 
     public init(configuration: ConnectionConfiguration, peerIsLoopback: Bool) {
         self.configuration = configuration
@@ -128,7 +128,7 @@ public struct ConnectionStateMachine {
 
     /// The broker reports a soft error on a channel: close that channel.
     public mutating func channelFailed(_ channel: UInt16, _ error: ProtocolError) -> ConnectionAction {
-        guard case .open = state, channels[channel] != nil else { return .none }
+        guard case .open = state, channels.contains(channel) else { return .none }
         if error.code.isHardError { return fail(error) }
         channels[channel]!.close()
         return .send(channel: channel, .channelClose(error.channelClose))

@@ -19,6 +19,8 @@ final class AppendBatch {
     private(set) var entries: [Entry] = []
     /// The result index the entries added now belong to (set by `perform` per publish).
     var currentResult = 0
+    /// The batch's last route, for its next publish to the same place.
+    var routes = RouteMemo()
 
     /// A record batch stays well under `LogLimits.batchBytesMax` and this many records.
     static let recordsPerBatchMax = 1024

@@ -171,6 +171,8 @@ public final class PatternCache {
     /// pattern allows nothing.
     func matches(_ pattern: String, _ name: String) -> Bool {
         guard !pattern.isEmpty else { return false }
+        // The default permission (RabbitMQ's `.*`) matches every name: no regular expression to run.
+        if pattern == ".*" { return true }
         if compiled[pattern] == nil {
             if compiled.count >= 256 { compiled.removeAll() }  // patterns are few; bound it anyway
             compiled[pattern] = .some(try? NSRegularExpression(pattern: pattern))
