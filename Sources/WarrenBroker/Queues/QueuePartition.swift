@@ -1,4 +1,5 @@
 // QueuePartition.swift: one partition of a queue: its log and its consumer-group journal.
+import NIOCore
 import WarrenLog
 
 /// A partition of a queue. Messages of one partition are delivered in their log order.
@@ -8,7 +9,7 @@ final class QueuePartition {
     let journal: ConsumerGroupJournal?
     /// Messages read ahead of the readers (see `read`): offsets from `start`, in order; `used`
     /// says when each window last served a read.
-    private var readAhead: [(start: UInt64, messages: [Message], used: UInt64)] = []
+    private var readAhead: [(start: UInt64, messages: [Message], used: UInt64, bytes: Int)] = []
     private var useClock: UInt64 = 0
     /// Publishes waiting for this partition's next fsync (see StoreWaiters.swift).
     let storeWaiters = PartitionStoreWaiters()
@@ -43,16 +44,59 @@ final class QueuePartition {
         }
         var messages: [Message] = []
         messages.reserveCapacity(records.count)
+        var bytes = 0
         for (position, stored) in records.enumerated() where stored.offset == Int64(offset) + Int64(position) {
-            messages.append(Message(record: stored.record))
+            let message = Message(record: stored.record)
+            bytes += message.body.readableBytes + message.properties.readableBytes
+            messages.append(message)
         }
-        let window = (start: offset, messages: messages, used: useClock)
+        let window = (start: offset, messages: messages, used: useClock, bytes: bytes)
         if readAhead.count < Self.readAheadWindows {
             readAhead.append(window)
         } else if let oldest = readAhead.indices.min(by: { readAhead[$0].used < readAhead[$1].used }) {
             readAhead[oldest] = window
         }
         return messages[0]
+    }
+
+    /// Keeps messages just appended at `base` as the newest window, as a read would give them
+    /// back: a reader keeping up with the publishers reads them from memory, without decoding
+    /// the batch just written. A window grows while appends follow on, up to the read-ahead
+    /// bounds, then the least recently used window gives way to a new one.
+    func appended(_ messages: [Message], at base: UInt64) {
+        useClock &+= 1
+        if let last = readAhead.indices.first(where: { readAhead[$0].start + UInt64(readAhead[$0].messages.count) == base }) {
+            let more = Self.fitting(messages, count: readAhead[last].messages.count, bytes: readAhead[last].bytes)
+            if more.messages.count == messages.count {
+                readAhead[last].messages.append(contentsOf: more.messages)
+                readAhead[last].bytes += more.bytes
+                readAhead[last].used = useClock
+                return
+            }
+        }
+        let fresh = Self.fitting(messages, count: 0, bytes: 0)
+        guard !fresh.messages.isEmpty else { return }
+        if readAhead.count >= Self.readAheadWindows,
+           let oldest = readAhead.indices.min(by: { readAhead[$0].used < readAhead[$1].used }) {
+            readAhead.remove(at: oldest)
+        }
+        readAhead.append((start: base, messages: fresh.messages, used: useClock, bytes: fresh.bytes))
+    }
+
+    /// The longest prefix of `messages` a window already holding `count` messages of `bytes`
+    /// takes within the read-ahead bounds, as a read would give them back (the log's record
+    /// keeps no priority), and its bytes.
+    private static func fitting(_ messages: [Message], count: Int, bytes: Int) -> (messages: [Message], bytes: Int) {
+        var kept: [Message] = []
+        var added = 0
+        for var message in messages {
+            let size = message.body.readableBytes + message.properties.readableBytes
+            guard count + kept.count < readAheadRecords && bytes + added + size <= readAheadBytes else { break }
+            message.priority = nil
+            kept.append(message)
+            added += size
+        }
+        return (kept, added)
     }
 
     /// Forgets the read-ahead windows (their messages were purged or removed by retention).

@@ -104,6 +104,7 @@ final class QueueRuntime {
     func append(_ messages: [Message], to partition: QueuePartition) throws -> UInt64 {
         let segments = partition.log.segmentCount
         let base = UInt64(try partition.log.append(messages.map(\.logRecord)).baseOffset)
+        partition.appended(messages, at: base)
         counters.published &+= UInt64(messages.count)
         for message in messages {
             if message.expiration != nil { mayHoldExpiringMessages = true }
