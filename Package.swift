@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "warren", targets: ["warren"]),
         .library(name: "AMQPProtocol", targets: ["AMQPProtocol"]),
         .library(name: "WarrenLog", targets: ["WarrenLog"]),
+        .library(name: "WarrenBroker", targets: ["WarrenBroker"]),
         .library(name: "AMQPClient", targets: ["AMQPClient"]),
     ],
     dependencies: [

@@ -1,0 +1,68 @@
+// BrokerBenchmarks.swift: publishes through the broker core to a consumer, as a connection's
+// batch (`Broker.perform`) goes: route, append, dispatch, deliver. No sockets.
+import Benchmark
+import Dispatch
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import WarrenBroker
+
+/// Counts deliveries and wakes the benchmark when a batch's worth arrived.
+final class CountingSink: DeliverySink, BrokerReceiver {
+    let delivered = NIOLockedValueBox(0)
+    let arrived = DispatchSemaphore(value: 0)
+    let batch: Int
+
+    init(batch: Int) { self.batch = batch }
+
+    func deliver(_ deliveries: [Delivery]) {
+        let total = delivered.withLockedValue { $0 += deliveries.count; return $0 }
+        if total >= batch {
+            delivered.withLockedValue { $0 -= batch }
+            arrived.signal()
+        }
+    }
+
+    func cancelled(consumer: ConsumerID) {}
+    func published(_ results: [PublishResult]) {}
+    func stored(_ tokens: [UInt64], failure: BrokerError?) {}
+}
+
+func brokerBenchmarks() {
+    Benchmark("Broker:_100_publishes_of_16B_to_an_autoack_consumer",
+              configuration: .init(scalingFactor: .one)) { benchmark in
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let directory = NSTemporaryDirectory() + "warren-benchmark-broker-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let broker = Broker(configuration: BrokerConfiguration(dataDirectory: directory), loop: group.next(),
+                            logger: Logger(label: "benchmark", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { try? broker.shutdown().wait() }
+        try broker.start().wait()
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "work"), passive: false, connection: 1).wait()
+        let batch = 100
+        let sink = CountingSink(batch: batch)
+        let consumer: ConsumerID = 1
+        try broker.consume(vhost: "/", queue: "work", consumer: consumer, noAck: true, exclusive: false, prefetch: 0,
+                           sink: sink, connection: 1).wait()
+        var properties = ByteBuffer()
+        properties.writeInteger(UInt16(0))
+        let message = Message(exchange: "", routingKey: "work", properties: properties,
+                              body: ByteBuffer(repeating: 0x61, count: 16), persistent: false, timestamp: 0)
+        var commands: [BrokerCommand] = (0..<batch).map {
+            .publish(PublishCommand(message: message, routingKeys: ["work"], headers: nil, token: UInt64($0),
+                                    wantsStored: false))
+        }
+        // The consumer's window gets back what it was handed, as a connection grants written deliveries.
+        commands.append(.grant(queue: "work", consumer: consumer, count: batch))
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            broker.perform(vhost: "/", commands, receiver: sink)
+            guard sink.arrived.wait(timeout: .now() + 10) == .success else {
+                fatalError("the broker delivered fewer than \(batch) messages within 10 s")
+            }
+        }
+    }
+}
