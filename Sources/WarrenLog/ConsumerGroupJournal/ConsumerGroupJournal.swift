@@ -48,7 +48,10 @@ public final class ConsumerGroupJournal {
     /// Entries written since the last snapshot.
     public private(set) var entriesSinceSnapshot: Int
     private(set) var generation: UInt64
-    private var journal: any LogFile
+    /// The current generation's journal file. It is opened for each write or sync and let go
+    /// after (its descriptor closes then), so a durable queue holds no descriptor for its
+    /// groups between writes and ten thousand queues fit the process's limit.
+    private var journalPath: FilePath { directory.appending(Self.journalName(generation)) }
     private var journalSize: Int64
     private var buffer = ByteBuffer()
     /// Entries recorded and not yet written (`deferWrites`); written by `writePending`.
@@ -69,14 +72,13 @@ public final class ConsumerGroupJournal {
 
     private init(
         directory: FilePath, fileSystem: any FileSystem, snapshotEveryEntries: Int, generation: UInt64,
-        groups: [String: ConsumerGroupState], journal: any LogFile, journalSize: Int64, entries: Int
+        groups: [String: ConsumerGroupState], journalSize: Int64, entries: Int
     ) {
         self.directory = directory
         self.fileSystem = fileSystem
         self.snapshotEveryEntries = snapshotEveryEntries
         self.generation = generation
         self.groups = groups
-        self.journal = journal
         self.journalSize = journalSize
         self.entriesSinceSnapshot = entries
     }
@@ -99,11 +101,11 @@ public final class ConsumerGroupJournal {
             (generation, groups) = snapshot
         }
         try removeStaleFiles(directory, fileSystem, keeping: journalName(generation))
-        let (journal, size, entries) = try replay(
+        let (_, size, entries) = try replay(
             directory.appending(journalName(generation)), generation, fileSystem, into: &groups)
         return ConsumerGroupJournal(
             directory: directory, fileSystem: fileSystem, snapshotEveryEntries: snapshotEveryEntries,
-            generation: generation, groups: groups, journal: journal, journalSize: size, entries: entries)
+            generation: generation, groups: groups, journalSize: size, entries: entries)
     }
 
     /// Removes journals of other generations and an unfinished snapshot (a compaction that
@@ -170,7 +172,7 @@ public final class ConsumerGroupJournal {
         } else {
             buffer.clear()
             GroupJournalCodec.encode(entry, into: &buffer)
-            try journal.write(buffer, at: journalSize)
+            try fileSystem.openFile(journalPath, create: false).write(buffer, at: journalSize)
             journalSize += Int64(buffer.readableBytes)
         }
         Self.apply(entry, to: &groups)
@@ -184,7 +186,7 @@ public final class ConsumerGroupJournal {
     /// Writes the buffered entries in one write.
     public func writePending() throws {
         guard pending.readableBytes > 0 else { return }
-        try journal.write(pending, at: journalSize)
+        try fileSystem.openFile(journalPath, create: false).write(pending, at: journalSize)
         journalSize += Int64(pending.readableBytes)
         pending.clear()
     }
@@ -192,7 +194,7 @@ public final class ConsumerGroupJournal {
     /// Makes every recorded change durable.
     public func sync() throws {
         try writePending()
-        try journal.sync()
+        try fileSystem.openFile(journalPath, create: false).sync()
     }
 
     /// Writes a snapshot of every group and starts a new, empty journal generation; the old
@@ -216,16 +218,13 @@ public final class ConsumerGroupJournal {
         try fileSystem.rename(temporary, to: directory.appending(Self.snapshotName))
         try fileSystem.syncDirectory(directory)
         try fileSystem.removeFile(directory.appending(Self.journalName(generation)))
-        journal = newJournal
         journalSize = Int64(header.readableBytes)
         generation = next
         entriesSinceSnapshot = 0
     }
 
-    /// Syncs and releases the journal.
+    /// Syncs the journal (it holds no file between writes, so there is nothing else to release).
     public func close() throws {
-        try writePending()
-        try journal.sync()
-        try journal.close()
+        try sync()
     }
 }

@@ -29,8 +29,10 @@ final class Segment {
 
     /// The `.log` file when open (the active segment always; others while cached for reads).
     private(set) var file: (any LogFile)?
-    private var indexFile: (any LogFile)?
-    private var timeIndexFile: (any LogFile)?
+    /// Whether the segment's indexes take entries (the active segment, or one being rebuilt or
+    /// cut). Their files are opened only to write, cut or sync them, then let go: a partition
+    /// holds one descriptor (its active `.log`), so ten thousand queues fit the process's limit.
+    private var indexesWritable = false
     private var offsetIndex: OffsetIndex?
     private var timeIndex: TimeIndex?
     private var lastIndexedPosition: Int64 = 0
@@ -75,7 +77,7 @@ final class Segment {
         try segment.file?.truncate(to: 0)
         segment.offsetIndex = OffsetIndex()
         segment.timeIndex = TimeIndex()
-        try segment.openIndexFilesForAppend(truncate: true)
+        try segment.makeIndexesWritable(truncate: true)
         return segment
     }
 
@@ -96,15 +98,21 @@ final class Segment {
         file = nil
     }
 
-    private func openIndexFilesForAppend(truncate: Bool) throws {
-        let index = try fileSystem.openFile(indexPath, create: true)
-        let time = try fileSystem.openFile(timeIndexPath, create: true)
+    /// Lets the indexes take entries; `truncate` empties their files first (a new segment, or
+    /// a rebuild), creating them when missing.
+    private func makeIndexesWritable(truncate: Bool) throws {
         if truncate {
+            let (index, time) = try openIndexFiles()
             try index.truncate(to: 0)
             try time.truncate(to: 0)
         }
-        indexFile = index
-        timeIndexFile = time
+        indexesWritable = true
+    }
+
+    /// Both index files, opened (created when missing) for one write, cut or sync; they close
+    /// when the caller lets them go.
+    private func openIndexFiles() throws -> (index: any LogFile, time: any LogFile) {
+        (try fileSystem.openFile(indexPath, create: true), try fileSystem.openFile(timeIndexPath, create: true))
     }
 
     // MARK: Appending
@@ -116,7 +124,7 @@ final class Segment {
         let file = try self.file ?? { try openFile(); return self.file! }()
         let position = size
         try file.write(batch, at: position)
-        if indexFile == nil { try loadIndexes(); try openIndexFilesForAppend(truncate: false) }
+        if !indexesWritable { try loadIndexes(); try makeIndexesWritable(truncate: false) }
         if offsetIndex!.entries.isEmpty || position - lastIndexedPosition >= Int64(indexIntervalBytes) {
             try addIndexEntries(relativeOffset: UInt32(header.baseOffset - baseOffset), position: position)
         }
@@ -141,9 +149,11 @@ final class Segment {
     /// Writes the index entries held in memory only to the index files.
     func writeIndexEntries() throws {
         guard unwrittenEntries > 0 else { return }
+        guard indexesWritable else { return discardUnwrittenIndexEntries() }
         let first = offsetIndex!.entries.count - unwrittenEntries
-        try indexFile?.write(unwrittenIndex, at: Int64(first * OffsetIndex.entryBytes))
-        try timeIndexFile?.write(unwrittenTimeIndex, at: Int64(first * TimeIndex.entryBytes))
+        let (index, time) = try openIndexFiles()
+        try index.write(unwrittenIndex, at: Int64(first * OffsetIndex.entryBytes))
+        try time.write(unwrittenTimeIndex, at: Int64(first * TimeIndex.entryBytes))
         unwrittenIndex.clear()
         unwrittenTimeIndex.clear()
         unwrittenEntries = 0
@@ -191,13 +201,12 @@ final class Segment {
         discardUnwrittenIndexEntries()
         lastIndexedPosition = 0
         maxTimestamp = .min
-        let wasActive = indexFile != nil
-        try openIndexFilesForAppend(truncate: true)
+        let wasActive = indexesWritable
+        try makeIndexesWritable(truncate: true)
         defer {
             if !wasActive {
                 discardUnwrittenIndexEntries()  // Only left behind when a write failed.
-                indexFile = nil
-                timeIndexFile = nil
+                indexesWritable = false
             }
         }
         for batch in scan.batches {
@@ -270,13 +279,10 @@ final class Segment {
     /// Cuts the segment at byte `position`, where a batch starting at `nextOffset` began.
     func truncate(toPosition position: Int64, nextOffset: Int64, maxTimestamp: Int64) throws {
         try loadIndexes()
-        let wasActive = indexFile != nil
-        if !wasActive { try openIndexFilesForAppend(truncate: false) }
+        let wasActive = indexesWritable
+        if !wasActive { try makeIndexesWritable(truncate: false) }
         defer {
-            if !wasActive {
-                indexFile = nil
-                timeIndexFile = nil
-            }
+            if !wasActive { indexesWritable = false }
         }
         try writeIndexEntries()  // The files are cut to the entries kept below.
         try openFile()
@@ -285,8 +291,9 @@ final class Segment {
         let kept = offsetIndex!.truncate(toPosition: UInt32(clamping: position))
         let keptTimes = timeIndex!.truncate(fromRelativeOffset: relative)
         precondition(kept == keptTimes, "offset and time index entries are added together")
-        try indexFile!.truncate(to: Int64(kept * OffsetIndex.entryBytes))
-        try timeIndexFile!.truncate(to: Int64(kept * TimeIndex.entryBytes))
+        let (index, time) = try openIndexFiles()
+        try index.truncate(to: Int64(kept * OffsetIndex.entryBytes))
+        try time.truncate(to: Int64(kept * TimeIndex.entryBytes))
         lastIndexedPosition = Int64(offsetIndex!.entries.last?.position ?? 0)
         size = position
         self.nextOffset = nextOffset
@@ -316,8 +323,10 @@ final class Segment {
     /// fsyncs both index files (on roll and on close).
     func syncIndexes() throws {
         try writeIndexEntries()
-        try indexFile?.sync()
-        try timeIndexFile?.sync()
+        guard indexesWritable else { return }
+        let (index, time) = try openIndexFiles()
+        try index.sync()
+        try time.sync()
     }
 
     /// Forgets every file of the segment (see `closeFile`), and index entries not yet written
@@ -325,24 +334,22 @@ final class Segment {
     func close() {
         discardUnwrittenIndexEntries()
         closeFile()
-        indexFile = nil
-        timeIndexFile = nil
+        indexesWritable = false
     }
 
     /// Writes the index entries still in memory, then hands over the index files of a segment
     /// that stops being active, for the flusher to `fsync`, and forgets them.
     func takeIndexFiles() throws -> [any LogFile] {
         try writeIndexEntries()
-        defer {
-            indexFile = nil
-            timeIndexFile = nil
-        }
-        return [indexFile, timeIndexFile].compactMap { $0 }
+        guard indexesWritable else { return [] }
+        indexesWritable = false
+        let (index, time) = try openIndexFiles()
+        return [index, time]
     }
 
     /// Drops the in-memory indexes of an inactive segment; they are reloaded on demand.
     func dropIndexes() {
-        precondition(indexFile == nil, "only inactive segments drop their indexes")
+        precondition(!indexesWritable, "only inactive segments drop their indexes")
         precondition(unwrittenEntries == 0, "an inactive segment has written its index entries")
         offsetIndex = nil
         timeIndex = nil
