@@ -7,8 +7,10 @@ On one raw AMQP connection (PLAIN guest) it pipelines QUEUES queue.declare metho
 many-N, transient unless --durable) and counts the declare-oks, then pipelines one basic.consume
 per queue and counts the consume-oks, then publishes one message to each queue and counts the
 deliveries, so every queue is shown alive with its consumer. The broker's RSS (process PID) is
-read before, after the declares and after the consumers; the queues are deleted at the end.
+read before, after the declares and after the consumers, and its open descriptors with every
+queue in place; the queues are deleted at the end.
 Works against any broker on 127.0.0.1. Results: docs/benchmarks.md."""
+import os
 import struct
 import sys
 import time
@@ -72,6 +74,7 @@ def main():
                                    + bytes([0b0010]) + struct.pack(">I", 0))) for name in names]  # no-ack
     consumed, consume_seconds = pipelined(connection, consumes, CONSUME_OK)
     after_consumers = rss_mib(pid)
+    descriptors = len(os.listdir(f"/proc/{pid}/fd"))
 
     body = b"x" * 16
     publishes = [frame(1, 1, method(60, 40, struct.pack(">H", 0) + shortstr("") + shortstr(name) + b"\x00"))
@@ -85,6 +88,7 @@ def main():
     print(f"broker RSS before {before:.1f} MiB, after declares {after_declares:.1f} MiB "
           f"({(after_declares - before) * 1024 / count:.1f} KiB per queue), with consumers {after_consumers:.1f} MiB "
           f"({(after_consumers - before) * 1024 / count:.1f} KiB per queue with its consumer)")
+    print(f"open file descriptors of the broker with every queue and consumer: {descriptors}")
 
     deletes = [frame(1, 1, method(50, 40, struct.pack(">H", 0) + shortstr(name) + bytes([0]))) for name in names]
     pipelined(connection, deletes, DELETE_OK)
