@@ -106,6 +106,32 @@ import Testing
         #expect(try open(harness).groups["billing"]?.ackedRanges.contains(500...500) == true)
     }
 
+    /// Deferred, a run of single-offset acks of one group is one journal entry (a `multiple`
+    /// ack settles each offset in turn); a gap, another group or another kind of entry starts a
+    /// new one. What reloads is the same state as entry by entry.
+    @Test func deferredAcksInARunBecomeOneEntry() throws {
+        let harness = LogHarness(.memory)
+        let journal = try open(harness)
+        try journal.record(.created(group: "g", startOffset: 0))
+        try journal.record(.created(group: "h", startOffset: 0))
+        try journal.writePending()
+        let entriesBefore = journal.entriesSinceSnapshot
+        journal.deferWrites = true
+        for offset in 0..<100 { try journal.record(.acked(group: "g", first: Int64(offset), last: Int64(offset))) }
+        #expect(journal.entriesSinceSnapshot == entriesBefore + 1)
+        try journal.record(.acked(group: "g", first: 150, last: 150))  // a gap
+        try journal.record(.acked(group: "h", first: 0, last: 0))  // another group
+        try journal.record(.acked(group: "g", first: 151, last: 151))
+        #expect(journal.entriesSinceSnapshot == entriesBefore + 4)
+        #expect(journal.groups["g"]?.ackFloor == 100)
+        #expect(journal.hasPendingWrites)
+        try journal.writePending()
+        let reopened = try open(harness)
+        #expect(reopened.groups["g"]?.ackFloor == 100)
+        #expect(reopened.groups["g"]?.ackedRanges.contains(150...151) == true)
+        #expect(reopened.groups["h"]?.ackFloor == 1)
+    }
+
     @Test func reloadCostIsTheSnapshotNotTheHistory() throws {
         let harness = LogHarness(.memory)
         let journal = try open(harness, every: 500)

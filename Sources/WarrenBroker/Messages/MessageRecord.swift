@@ -10,17 +10,8 @@ import WarrenLog
 extension Message {
     /// The record stored in a queue's partition log.
     var logRecord: LogRecord {
-        var headers = [
-            LogRecord.Header(name: "x", value: ByteBuffer(string: exchange)),
-            LogRecord.Header(name: "p", value: properties),
-        ]
-        if persistent { headers.append(LogRecord.Header(name: "d", value: ByteBuffer(bytes: [1]))) }
-        if let expiration {
-            var value = ByteBuffer()
-            value.writeInteger(expiration)
-            headers.append(LogRecord.Header(name: "e", value: value))
-        }
-        return LogRecord(key: ByteBuffer(string: routingKey), value: body, headers: headers, timestamp: timestamp)
+        var records = MessageRecords()
+        return records.record(for: self)
     }
 
     /// Rebuilds a message from its record.
@@ -41,5 +32,32 @@ extension Message {
         self.init(exchange: exchange, routingKey: record.key.map { String(buffer: $0) } ?? "",
                   properties: properties, body: record.value, persistent: persistent, timestamp: record.timestamp,
                   expiration: expiration)
+    }
+}
+
+/// Turns messages into log records. A batch's messages mostly share their exchange and routing
+/// key: their bytes are made once and shared (a `ByteBuffer` copy is a reference), so a record
+/// costs its headers array and nothing else.
+struct MessageRecords {
+    private var exchange: (name: String, bytes: ByteBuffer)?
+    private var routingKey: (name: String, bytes: ByteBuffer)?
+    private static let persistentValue = ByteBuffer(bytes: [1])
+
+    mutating func record(for message: Message) -> LogRecord {
+        if exchange?.name != message.exchange { exchange = (message.exchange, ByteBuffer(string: message.exchange)) }
+        if routingKey?.name != message.routingKey {
+            routingKey = (message.routingKey, ByteBuffer(string: message.routingKey))
+        }
+        var headers = [
+            LogRecord.Header(name: "x", value: exchange!.bytes),
+            LogRecord.Header(name: "p", value: message.properties),
+        ]
+        if message.persistent { headers.append(LogRecord.Header(name: "d", value: Self.persistentValue)) }
+        if let expiration = message.expiration {
+            var value = ByteBuffer()
+            value.writeInteger(expiration)
+            headers.append(LogRecord.Header(name: "e", value: value))
+        }
+        return LogRecord(key: routingKey!.bytes, value: message.body, headers: headers, timestamp: message.timestamp)
     }
 }

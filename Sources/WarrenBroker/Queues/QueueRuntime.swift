@@ -103,7 +103,8 @@ final class QueueRuntime {
     /// (the others follow in order).
     func append(_ messages: [Message], to partition: QueuePartition) throws -> UInt64 {
         let segments = partition.log.segmentCount
-        let base = UInt64(try partition.log.append(messages.map(\.logRecord)).baseOffset)
+        var records = MessageRecords()
+        let base = UInt64(try partition.log.append(messages.map { records.record(for: $0) }).baseOffset)
         partition.appended(messages, at: base)
         counters.published &+= UInt64(messages.count)
         for message in messages {

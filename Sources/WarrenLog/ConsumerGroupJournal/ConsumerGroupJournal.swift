@@ -60,8 +60,12 @@ public final class ConsumerGroupJournal {
     /// burst of acks costs one write instead of one per entry. A crash loses what was not
     /// written: those deliveries come back (at least once).
     public var deferWrites = false
+    /// An acknowledged range recorded with `deferWrites`, not yet encoded: the next ack of the
+    /// same group that continues it extends it, so a consumer's run of acks (a `multiple` ack
+    /// settles each offset in turn) is one entry, not one per message.
+    private var pendingAck: (group: String, first: Int64, last: Int64)?
     /// Whether entries wait for `writePending`.
-    public var hasPendingWrites: Bool { pending.readableBytes > 0 }
+    public var hasPendingWrites: Bool { pending.readableBytes > 0 || pendingAck != nil }
 
     static let snapshotName = "groups.snapshot"
 
@@ -167,7 +171,18 @@ public final class ConsumerGroupJournal {
             guard groups[group] != nil else { throw LogError.groupState("no group \(group)") }
         }
         if deferWrites {
-            GroupJournalCodec.encode(entry, into: &pending)
+            if case .acked(_, let first, let last) = entry {
+                if let ack = pendingAck, ack.group == group, ack.last + 1 == first {
+                    pendingAck!.last = last
+                    Self.apply(entry, to: &groups)
+                    return
+                }
+                encodePendingAck()
+                pendingAck = (group, first, last)
+            } else {
+                encodePendingAck()
+                GroupJournalCodec.encode(entry, into: &pending)
+            }
             if pending.readableBytes >= Self.pendingBytesMax { try writePending() }
         } else {
             buffer.clear()
@@ -183,8 +198,15 @@ public final class ConsumerGroupJournal {
     /// Buffered entries past this are written at once.
     static let pendingBytesMax = 1 << 20
 
+    private func encodePendingAck() {
+        guard let ack = pendingAck else { return }
+        GroupJournalCodec.encode(.acked(group: ack.group, first: ack.first, last: ack.last), into: &pending)
+        pendingAck = nil
+    }
+
     /// Writes the buffered entries in one write.
     public func writePending() throws {
+        encodePendingAck()
         guard pending.readableBytes > 0 else { return }
         try fileSystem.openFile(journalPath, create: false).write(pending, at: journalSize)
         journalSize += Int64(pending.readableBytes)
