@@ -71,7 +71,7 @@ extension BrokerSession {
     }
 
     private func consume(_ m: Basic.Consume, method: Method, channel: UInt16) {
-        guard var state = channels[channel] else { return }
+        guard let state = channels[channel] else { return }
         let tag = m.consumerTag.isEmpty ? Self.generatedName(prefix: "amq.ctag-") : m.consumerTag
         if state.consumers[tag] != nil {
             handler.run(handler.machine.fail(ProtocolError(.notAllowed, "attempt to reuse consumer tag '\(tag)'",

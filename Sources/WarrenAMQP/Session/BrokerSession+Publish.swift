@@ -70,7 +70,7 @@ extension BrokerSession {
                                                message: publish.mandatory ? message : nil, sequence: sequence,
                                                promise: promise))
         publishStarted(bodyBytes: bodyBytes)
-        send(.publish(PublishCommand(message: message, routingKeys: [publish.routingKey] + extraKeys, headers: headers,
+        send(.publish(PublishCommand(message: message, routingKeys: extraKeys.isEmpty ? [publish.routingKey] : [publish.routingKey] + extraKeys, headers: headers,
                                      token: token, wantsStored: sequence != nil || promise != nil)))
     }
 

@@ -4,7 +4,9 @@ import NIOCore
 import WarrenBroker
 
 /// Per-channel state of the broker session: delivery tags, consumers, prefetch, confirms.
-struct ChannelSession {
+/// A class, owned by the session's `channels` table: the session changes it through the
+/// reference on every publish and delivery, with no copy in and out of the table.
+final class ChannelSession {
     struct Consumer {
         var queue: String
         var id: ConsumerID
@@ -25,7 +27,7 @@ struct ChannelSession {
 
     /// Tells this opening of the channel number from earlier ones: outcomes of publishes made
     /// before a close and reopen must not confirm the new channel's messages.
-    var generation: UInt64 = 0
+    let generation: UInt64
     var nextDeliveryTag: UInt64 = 1
     /// Deliveries awaiting ack, in tag order.
     var unacked: Deque<Unacked> = []
@@ -44,19 +46,23 @@ struct ChannelSession {
     /// Set by `tx.select`: publishes and settlements wait here for `tx.commit`.
     var transaction: Transaction?
 
+    init(generation: UInt64) {
+        self.generation = generation
+    }
+
     struct Transaction {
         var publishes: [AssembledContent] = []
         var settlements: [(references: [DeliveryReference], settlement: Settlement, unacked: [Unacked])] = []
     }
 
-    mutating func takeDeliveryTag() -> UInt64 {
+    func takeDeliveryTag() -> UInt64 {
         defer { nextDeliveryTag += 1 }
         return nextDeliveryTag
     }
 
     /// Removes and returns the deliveries `basic.ack`/`nack` name: the one with `tag`, or with
     /// `multiple` every one up to it (tag 0 with multiple: all). Nil when `tag` is unknown.
-    mutating func takeUnacked(tag: UInt64, multiple: Bool) -> [Unacked]? {
+    func takeUnacked(tag: UInt64, multiple: Bool) -> [Unacked]? {
         if multiple {
             if tag == 0 {
                 defer { unacked.removeAll() }

@@ -9,7 +9,9 @@ extension ConnectionStateMachine {
         }
         guard channels.contains(frame.channel) else { return unopenedChannelFrameReceived(frame) }
         do {
-            let event = try channels[frame.channel]!.frameReceived(frame.payload)
+            let event = try channels.update(frame.channel) { (channel) throws(ProtocolError) in
+                try channel.frameReceived(frame.payload)
+            }!
             if case .closeConfirmed = event { channels[frame.channel] = nil }
             return .channel(frame.channel, event)
         } catch {

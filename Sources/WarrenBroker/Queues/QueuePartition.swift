@@ -156,7 +156,7 @@ final class QueuePartition {
 /// Which partition a message goes to: by its partition key when it has one, else by its
 /// routing key; FNV-1a, so the choice is the same in every process and after restarts.
 enum PartitionChoice {
-    static func partition(key: [UInt8], count: Int) -> Int {
+    static func partition(key: some Sequence<UInt8>, count: Int) -> Int {
         guard count > 1 else { return 0 }
         var hash: UInt32 = 2_166_136_261
         for byte in key {

@@ -94,9 +94,11 @@ final class QueueRuntime {
         if let maxPriority = arguments.maxPriority {
             return partitions[min(Int(message.priority ?? 0), maxPriority)]
         }
-        let key: [UInt8]
-        if case .bytes(let bytes)? = partitionKey { key = bytes } else { key = Array(message.routingKey.utf8) }
-        return partitions[PartitionChoice.partition(key: key, count: partitions.count)]
+        guard partitions.count > 1 else { return partitions[0] }
+        if case .bytes(let bytes)? = partitionKey {
+            return partitions[PartitionChoice.partition(key: bytes, count: partitions.count)]
+        }
+        return partitions[PartitionChoice.partition(key: message.routingKey.utf8, count: partitions.count)]
     }
 
     /// Appends messages to one partition as one record batch; returns the first one's offset
