@@ -68,6 +68,15 @@ public final class EmbeddedAMQPServer {
         _ = try writtenFrames()
     }
 
+    /// A server past the handshake with channel 1 open, its replies so far read.
+    public static func withChannelOpen() throws -> EmbeddedAMQPServer {
+        let server = try EmbeddedAMQPServer()
+        try server.handshake()
+        try server.send(channel: 1, .channelOpen(.init()))
+        _ = try server.writtenFrames()
+        return server
+    }
+
     /// The `connection.close` the server sent, if any, among `frames`.
     public static func connectionClose(in frames: [Frame]) -> Connection.Close? {
         for frame in frames {

@@ -7,13 +7,7 @@ import WarrenTestSupport
 /// One test per kind of bad input, through the real handler: each gets RabbitMQ's reply code
 /// and a closed connection, and nothing is thrown past the handler.
 @Suite struct BadInputTests {
-    func openServer() throws -> EmbeddedAMQPServer {
-        let server = try EmbeddedAMQPServer()
-        try server.handshake()
-        try server.send(channel: 1, .channelOpen(.init()))
-        _ = try server.writtenFrames()
-        return server
-    }
+    func openServer() throws -> EmbeddedAMQPServer { try EmbeddedAMQPServer.withChannelOpen() }
 
     /// A protocol error: connection.close, and the socket goes after the client's close-ok.
     func expectClose(_ server: EmbeddedAMQPServer, code: UInt16, sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -22,13 +22,7 @@ import WarrenTestSupport
         Frame(channel: 1, payload: .method(.channelFlowOk(.init(active: true)))),
     ]
 
-    func openServer() throws -> EmbeddedAMQPServer {
-        let server = try EmbeddedAMQPServer()
-        try server.handshake()
-        try server.send(channel: 1, .channelOpen(.init()))
-        _ = try server.writtenFrames()
-        return server
-    }
+    func openServer() throws -> EmbeddedAMQPServer { try EmbeddedAMQPServer.withChannelOpen() }
 
     @Test func everySplitPointInTwoReadsGivesTheSameReplies() throws {
         let bytes = Self.bytes()

@@ -137,6 +137,36 @@ import Testing
         }
     }
 
+    /// Between appends a partition holds one file open, its active `.log`: the index files are
+    /// opened for each group of entries written and let go (10,000 queues fit the descriptor
+    /// limit).
+    @Test func appendsLeaveOnlyTheActiveLogFileOpen() throws {
+        let harness = LogHarness(.memory)
+        let log = try harness.open { $0.indexIntervalBytes = 64; $0.tailCacheBytes = 0 }
+        defer { try? log.close() }
+        // 300 batches of about 200 bytes: an index entry each, several groups written.
+        try appendRecords(log, 0, count: 300, size: 150)
+        #expect(harness.memory!.openFileCount == 1)
+        #expect(try harness.bytes("00000000000000000000.index").count >= 64 * 8)
+    }
+
+    /// Failing to open the index files (no descriptor free) does not fail appends: the entries
+    /// wait in memory, and the close writes them once the files open again.
+    @Test func anIndexThatCannotBeOpenedDoesNotFailAppends() throws {
+        let harness = LogHarness(.memory)
+        var log = try harness.open { $0.indexIntervalBytes = 64; $0.tailCacheBytes = 0 }
+        harness.memory!.setFaults { $0.failOpeningSuffix = ".index" }
+        try appendRecords(log, 0, count: 200, size: 150)
+        #expect(log.logEndOffset == 200)
+        #expect(log.storageFailure == nil)
+        harness.memory!.setFaults { $0.failOpeningSuffix = nil }
+        try log.close()
+        #expect(try harness.bytes("00000000000000000000.index").count >= 64 * 8)
+        log = try harness.open { $0.indexIntervalBytes = 64; $0.tailCacheBytes = 0 }
+        defer { try? log.close() }
+        #expect(try readAll(log).count == 200)
+    }
+
     @Test(arguments: Storage.allCases)
     func rollsByAgeWithTheInjectedClock(storage: Storage) throws {
         let harness = LogHarness(storage)

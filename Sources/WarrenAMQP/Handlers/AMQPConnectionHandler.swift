@@ -127,7 +127,11 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
             run(machine.decodingFailed(error), context: context)
             discardingInput = true
         }
-        if pending.readableBytes == 0 { pending.clear() }
+        if pending.readableBytes == 0 {
+            // A frame_max-sized leftover buffer is not kept: a body still sharing it would make
+            // the next write copy it whole.
+            if pending.capacity > 65_536 { pending = ByteBuffer() } else { pending.clear() }
+        }
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {

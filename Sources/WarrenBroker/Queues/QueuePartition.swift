@@ -61,7 +61,7 @@ final class QueuePartition {
 
     /// Keeps messages just appended at `base` as the newest window, as a read would give them
     /// back: a reader keeping up with the publishers reads them from memory, without decoding
-    /// the batch just written. A window grows while appends follow on, up to the read-ahead
+    /// the batch just written (the queue calls this only while a group reads at the tail). A window grows while appends follow on, up to the read-ahead
     /// bounds, then the least recently used window gives way to a new one.
     func appended(_ messages: [Message], at base: UInt64) {
         useClock &+= 1

@@ -107,7 +107,12 @@ final class QueueRuntime {
         let segments = partition.log.segmentCount
         var records = MessageRecords()
         let base = UInt64(try partition.log.append(messages.map { records.record(for: $0) }).baseOffset)
-        partition.appended(messages, at: base)
+        // Kept in memory only while a group with consumers reads near the tail (within what the
+        // windows hold): a backlog nobody is about to read stays on disk only.
+        let near = UInt64(QueuePartition.readAheadRecords * QueuePartition.readAheadWindows)
+        if groups.values.contains(where: { !$0.members.isEmpty && $0.partitions[partition.index].readCursor + near >= base }) {
+            partition.appended(messages, at: base)
+        }
         counters.published &+= UInt64(messages.count)
         for message in messages {
             if message.expiration != nil { mayHoldExpiringMessages = true }

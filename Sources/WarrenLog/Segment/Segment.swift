@@ -143,7 +143,10 @@ final class Segment {
         offsetIndex!.append(entry)
         timeIndex!.append(timeEntry)
         lastIndexedPosition = position
-        if unwrittenEntries >= LogLimits.indexEntriesUnwrittenMax { try writeIndexEntries() }
+        // The indexes can be rebuilt from the log: failing to write a group here (no descriptor
+        // free to open the files, say) must not fail the append. The entries stay in memory for
+        // the next group, the roll or the close, which report a failure that lasts.
+        if unwrittenEntries >= LogLimits.indexEntriesUnwrittenMax { try? writeIndexEntries() }
     }
 
     /// Writes the index entries held in memory only to the index files.

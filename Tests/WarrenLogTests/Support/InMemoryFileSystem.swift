@@ -25,6 +25,8 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         /// `sync` signals `entered`, then waits (outside the file system's lock) until `release`
         /// is signalled: a disk whose fsync takes as long as the test wants.
         var syncGate: (entered: DispatchSemaphore, release: DispatchSemaphore)?
+        /// Opening a file whose name ends with this throws EMFILE (no descriptor left).
+        var failOpeningSuffix: String?
     }
 
     private let lock = NSLock()
@@ -87,6 +89,9 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
 
     func openFile(_ path: FilePath, create: Bool) throws -> any LogFile {
         try lock.withLock {
+            if let suffix = faults.failOpeningSuffix, path.string.hasSuffix(suffix) {
+                throw LogError.io(operation: "open", path: path.string, errno: EMFILE)
+            }
             if let node = files[path.string] {
                 openFiles += 1
                 return InMemoryFile(path: path, node: node, fileSystem: self)
