@@ -184,8 +184,8 @@ final class BrokerState {
         } else {
             let names = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers).queues
             route = (names.count, runtimes(names, vhost: vhost))
-            batch?.routes.remember(exchange: message.exchange, routingKeys: routingKeys, queues: route.queues,
-                                   runtimes: route.runtimes)
+            batch?.routes.remember(exchange: message.exchange, routingKeys: routingKeys, headers: headers,
+                                   queues: route.queues, runtimes: route.runtimes)
         }
         nodeCounters.published &+= 1
         if route.queues == 0 { nodeCounters.unroutable &+= 1 } else { nodeCounters.routed &+= 1 }

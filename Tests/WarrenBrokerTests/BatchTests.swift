@@ -72,6 +72,34 @@ import Testing
         #expect(Set(stored.keys) == Set(1...200) && stored.values.allSatisfy { $0 == 1 })
     }
 
+    /// A batch routes a run of publishes to one place once, but a publish with headers is
+    /// routed on them: the next publish to the same exchange and key without headers is routed
+    /// on its own (here: to no queue).
+    @Test func aPublishWithHeadersLendsItsRouteToNoOther() throws {
+        let broker = BrokerTests.makeBroker()
+        defer { try? broker.shutdown().wait() }
+        try broker.declareExchange(vhost: "/", ExchangeDefinition(name: "h", type: .headers), passive: false).wait()
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "reports"), passive: false, connection: 1).wait()
+        try broker.bind(vhost: "/", Binding(source: "h", destination: .queue("reports"), routingKey: "",
+                                            arguments: ["x-match": .string("all"), "kind": .string("report")]),
+                        connection: 1).wait()
+        var message = BrokerTests.message("x", persistent: false)
+        message.exchange = "h"
+        message.routingKey = "k"
+        let commands: [BrokerCommand] = [
+            .publish(PublishCommand(message: message, routingKeys: ["k"], headers: ["kind": .string("report")],
+                                    token: 1, wantsStored: false)),
+            .publish(PublishCommand(message: message, routingKeys: ["k"], headers: nil, token: 2, wantsStored: false)),
+            .publish(PublishCommand(message: message, routingKeys: ["k"], headers: ["kind": .string("report")],
+                                    token: 3, wantsStored: false)),
+        ]
+        let receiver = RecordingReceiver()
+        broker.perform(vhost: "/", commands, receiver: receiver)
+        #expect(receiver.wait { !receiver.publishedCalls.withLockedValue { $0 }.isEmpty })
+        let results = try #require(receiver.publishedCalls.withLockedValue { $0 }.first)
+        #expect(results.map(\.queueCount) == [1, 0, 1])
+    }
+
     @Test func aFailedPublishInABatchLeavesTheOthersAlone() throws {
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-batch-test-\(UInt64.random(in: 0...UInt64.max))")
         configuration.messageSizeBytesMax = 4

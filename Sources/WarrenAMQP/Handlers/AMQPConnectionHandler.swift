@@ -119,18 +119,17 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
                 while !discardingInput, let frame = try decoder!.decodeFrame(from: &input) {
                     run(machine.frameReceived(frame), context: context)
                 }
-                // Keep only the incomplete frame at the end, in a buffer of our own.
-                pending.clear()
-                if input.readableBytes > 0 { pending.writeBuffer(&input) }
             }
         } catch {
             run(machine.decodingFailed(error), context: context)
             discardingInput = true
         }
         if pending.readableBytes == 0 {
-            // A frame_max-sized leftover buffer is not kept: a body still sharing it would make
-            // the next write copy it whole.
+            // The incomplete frame at the end of this read, if any, goes into a buffer of our own.
+            // A frame_max-sized one is let go rather than reused: a body still sharing it would
+            // make the next write copy it whole.
             if pending.capacity > 65_536 { pending = ByteBuffer() } else { pending.clear() }
+            pending.writeBuffer(&input)
         }
     }
 

@@ -70,7 +70,8 @@ extension BrokerSession {
                                                message: publish.mandatory ? message : nil, sequence: sequence,
                                                promise: promise))
         publishStarted(bodyBytes: bodyBytes)
-        send(.publish(PublishCommand(message: message, routingKeys: extraKeys.isEmpty ? [publish.routingKey] : [publish.routingKey] + extraKeys, headers: headers,
+        let routingKeys = extraKeys.isEmpty ? [publish.routingKey] : [publish.routingKey] + extraKeys
+        send(.publish(PublishCommand(message: message, routingKeys: routingKeys, headers: headers,
                                      token: token, wantsStored: sequence != nil || promise != nil)))
     }
 

@@ -15,7 +15,6 @@ struct ChannelTable<Value>: ExpressibleByDictionaryLiteral {
 
     private var dense: [Value?] = []
     private var sparse: [UInt16: Value] = [:]
-    private(set) var count = 0
 
     init() {}
 
@@ -23,6 +22,7 @@ struct ChannelTable<Value>: ExpressibleByDictionaryLiteral {
         for (channel, value) in elements { self[channel] = value }
     }
 
+    var count: Int { dense.count { $0 != nil } + sparse.count }
     var isEmpty: Bool { count == 0 }
 
     /// Whether `channel` has a value (without copying the value out, as `self[channel] != nil` would).
@@ -41,18 +41,13 @@ struct ChannelTable<Value>: ExpressibleByDictionaryLiteral {
             return index < dense.count ? dense[index] : nil
         }
         set {
-            let was = contains(channel)
             let index = Int(channel)
-            if index < Self.denseCount {
-                if index >= dense.count {
-                    guard newValue != nil else { return }
-                    dense.append(contentsOf: repeatElement(nil, count: index + 1 - dense.count))
-                }
-                dense[index] = newValue
-            } else {
-                sparse[channel] = newValue
+            guard index < Self.denseCount else { return sparse[channel] = newValue }
+            if index >= dense.count {
+                guard newValue != nil else { return }
+                dense.append(contentsOf: repeatElement(nil, count: index + 1 - dense.count))
             }
-            count += (newValue != nil ? 1 : 0) - (was ? 1 : 0)
+            dense[index] = newValue
         }
     }
 

@@ -7,11 +7,12 @@ extension ConnectionStateMachine {
         guard frame.channel <= channelMax else {
             return fail(ProtocolError(.notAllowed, "channel \(frame.channel) is above the negotiated channel_max (\(channelMax))"))
         }
-        guard channels.contains(frame.channel) else { return unopenedChannelFrameReceived(frame) }
         do {
-            let event = try channels.update(frame.channel) { (channel) throws(ProtocolError) in
+            guard let event = try channels.update(frame.channel, { (channel) throws(ProtocolError) in
                 try channel.frameReceived(frame.payload)
-            }!
+            }) else {
+                return unopenedChannelFrameReceived(frame)
+            }
             if case .closeConfirmed = event { channels[frame.channel] = nil }
             return .channel(frame.channel, event)
         } catch {

@@ -130,7 +130,7 @@ public struct ConnectionStateMachine {
     public mutating func channelFailed(_ channel: UInt16, _ error: ProtocolError) -> ConnectionAction {
         guard case .open = state, channels.contains(channel) else { return .none }
         if error.code.isHardError { return fail(error) }
-        channels[channel]!.close()
+        channels.update(channel) { $0.close() }
         return .send(channel: channel, .channelClose(error.channelClose))
     }
 

@@ -50,19 +50,15 @@ final class QueuePartition {
             bytes += message.body.readableBytes + message.properties.readableBytes
             messages.append(message)
         }
-        let window = (start: offset, messages: messages, used: useClock, bytes: bytes)
-        if readAhead.count < Self.readAheadWindows {
-            readAhead.append(window)
-        } else if let oldest = readAhead.indices.min(by: { readAhead[$0].used < readAhead[$1].used }) {
-            readAhead[oldest] = window
-        }
+        keep((start: offset, messages: messages, used: useClock, bytes: bytes))
         return messages[0]
     }
 
     /// Keeps messages just appended at `base` as the newest window, as a read would give them
     /// back: a reader keeping up with the publishers reads them from memory, without decoding
-    /// the batch just written (the queue calls this only while a group reads at the tail). A window grows while appends follow on, up to the read-ahead
-    /// bounds, then the least recently used window gives way to a new one.
+    /// the batch just written (the queue calls this only while a group reads near the tail).
+    /// A window grows while appends follow on, up to the read-ahead bounds, then the least
+    /// recently used window gives way to a new one.
     func appended(_ messages: [Message], at base: UInt64) {
         useClock &+= 1
         if let last = readAhead.indices.first(where: { readAhead[$0].start + UInt64(readAhead[$0].messages.count) == base }) {
@@ -76,11 +72,16 @@ final class QueuePartition {
         }
         let fresh = Self.fitting(messages, count: 0, bytes: 0)
         guard !fresh.messages.isEmpty else { return }
-        if readAhead.count >= Self.readAheadWindows,
-           let oldest = readAhead.indices.min(by: { readAhead[$0].used < readAhead[$1].used }) {
-            readAhead.remove(at: oldest)
+        keep((start: base, messages: fresh.messages, used: useClock, bytes: fresh.bytes))
+    }
+
+    /// Adds a window, in place of the least recently used one when all are taken.
+    private func keep(_ window: (start: UInt64, messages: [Message], used: UInt64, bytes: Int)) {
+        if readAhead.count < Self.readAheadWindows {
+            readAhead.append(window)
+        } else if let oldest = readAhead.indices.min(by: { readAhead[$0].used < readAhead[$1].used }) {
+            readAhead[oldest] = window
         }
-        readAhead.append((start: base, messages: fresh.messages, used: useClock, bytes: fresh.bytes))
     }
 
     /// The longest prefix of `messages` a window already holding `count` messages of `bytes`

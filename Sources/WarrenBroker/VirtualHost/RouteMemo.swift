@@ -16,7 +16,11 @@ struct RouteMemo {
         return route
     }
 
-    mutating func remember(exchange: String, routingKeys: [String], queues: Int, runtimes: [QueueRuntime]) {
+    /// Remembers the route of a publish without headers (one with headers may have been routed
+    /// on them, which the next publish need not share).
+    mutating func remember(exchange: String, routingKeys: [String], headers: ArgumentTable?, queues: Int,
+                           runtimes: [QueueRuntime]) {
+        guard headers == nil else { return }
         self.exchange = exchange
         self.routingKeys = routingKeys
         route = (queues, runtimes)

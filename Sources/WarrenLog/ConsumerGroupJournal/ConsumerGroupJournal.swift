@@ -51,7 +51,9 @@ public final class ConsumerGroupJournal {
     /// The current generation's journal file. It is opened for each write or sync and let go
     /// after (its descriptor closes then), so a durable queue holds no descriptor for its
     /// groups between writes and ten thousand queues fit the process's limit.
-    private var journalPath: FilePath { directory.appending(Self.journalName(generation)) }
+    private func openJournal() throws -> any LogFile {
+        try fileSystem.openFile(directory.appending(Self.journalName(generation)), create: false)
+    }
     private var journalSize: Int64
     private var buffer = ByteBuffer()
     /// Entries recorded and not yet written (`deferWrites`); written by `writePending`.
@@ -187,7 +189,7 @@ public final class ConsumerGroupJournal {
         } else {
             buffer.clear()
             GroupJournalCodec.encode(entry, into: &buffer)
-            try fileSystem.openFile(journalPath, create: false).write(buffer, at: journalSize)
+            try openJournal().write(buffer, at: journalSize)
             journalSize += Int64(buffer.readableBytes)
         }
         Self.apply(entry, to: &groups)
@@ -208,7 +210,7 @@ public final class ConsumerGroupJournal {
     public func writePending() throws {
         encodePendingAck()
         guard pending.readableBytes > 0 else { return }
-        try fileSystem.openFile(journalPath, create: false).write(pending, at: journalSize)
+        try openJournal().write(pending, at: journalSize)
         journalSize += Int64(pending.readableBytes)
         pending.clear()
     }
@@ -216,7 +218,7 @@ public final class ConsumerGroupJournal {
     /// Makes every recorded change durable.
     public func sync() throws {
         try writePending()
-        try fileSystem.openFile(journalPath, create: false).sync()
+        try openJournal().sync()
     }
 
     /// Writes a snapshot of every group and starts a new, empty journal generation; the old
