@@ -2,8 +2,10 @@
 // delivery grants in one task, and hears the outcomes in batches.
 import NIOCore
 
-/// A front door's side of batched broker work. The broker calls it on its own loop;
-/// implementations hop to theirs (one hop per call, whatever the batch's size).
+/// A front door's side of batched broker work. The broker calls `published` on its own loop
+/// and `stored` on the thread that ran the fsync (the log's flusher), so `stored` for a
+/// token can arrive before its `published`; implementations hop to their loop (one hop per
+/// call, whatever the batch's size).
 public protocol BrokerReceiver: AnyObject, Sendable {
     /// The outcomes of one batch's publishes, in the order they were given.
     func published(_ results: [PublishResult])

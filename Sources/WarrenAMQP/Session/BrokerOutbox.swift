@@ -81,6 +81,7 @@ extension BrokerSession {
         for result in results {
             guard let pending = pendingPublishes.popFirst() else { break }
             assert(pending.token == result.token, "publish outcomes arrive in the order publishes were sent")
+            let early = earlyStores.isEmpty ? nil : earlyStores.removeValue(forKey: result.token)
             publishFinished(bodyBytes: pending.bodyBytes)
             let open = channels[pending.channel]?.generation == pending.generation
             if let failed = result.failed {
@@ -98,11 +99,12 @@ extension BrokerSession {
                                                         routingKey: pending.publish.routingKey))
                 handler.writeContent(channel: pending.channel, method: returned, message: message)
             }
+            let remaining = result.pendingStores - (early?.count ?? 0)
             let waiting = AwaitingStore(channel: pending.channel, generation: pending.generation, sequence: pending.sequence,
-                                        promise: pending.promise, remaining: result.pendingStores)
-            if result.rejected != nil {
+                                        promise: pending.promise, remaining: remaining)
+            if result.rejected != nil || early?.failed == true {
                 finish(waiting, stored: false, confirming: &confirming)
-            } else if result.pendingStores == 0 {
+            } else if remaining <= 0 {
                 finish(waiting, stored: true, confirming: &confirming)
             } else {
                 awaitingStore[result.token] = waiting
@@ -116,7 +118,15 @@ extension BrokerSession {
     func stored(_ tokens: [UInt64], failure: BrokerError?) {
         var confirming: Set<UInt16> = []
         for token in tokens {
-            guard var waiting = awaitingStore[token] else { continue }
+            guard var waiting = awaitingStore[token] else {
+                // Stored before its outcome came back (the fsync beat the broker's loop):
+                // `published` counts it.
+                if let first = pendingPublishes.first, token >= first.token {
+                    earlyStores[token, default: (0, false)].count += 1
+                    if failure != nil { earlyStores[token]!.failed = true }
+                }
+                continue
+            }
             waiting.remaining -= 1
             if failure != nil || waiting.remaining == 0 {
                 awaitingStore[token] = nil

@@ -46,6 +46,9 @@ final class BrokerSession {
     var pendingPublishes: Deque<PendingPublish> = []
     /// Routed publishes waiting for fsyncs, by token.
     var awaitingStore: [UInt64: AwaitingStore] = [:]
+    /// Stores heard before their publish's outcome, by token (`BrokerReceiver.stored` can come
+    /// first): how many partitions, and whether one failed.
+    var earlyStores: [UInt64: (count: Int, failed: Bool)] = [:]
     var nextPublishToken: UInt64 = 0
     var nextChannelGeneration: UInt64 = 0
     lazy var receiver = SessionReceiver(session: self, loop: context.eventLoop)

@@ -12,12 +12,14 @@ final class QueuePartition {
     private var readAhead: [(start: UInt64, messages: [Message], used: UInt64, bytes: Int)] = []
     private var useClock: UInt64 = 0
     /// Publishes waiting for this partition's next fsync (see StoreWaiters.swift).
-    let storeWaiters = PartitionStoreWaiters()
+    let storeWaiters: PartitionStoreWaiters
 
-    init(index: Int, log: PartitionLog, journal: ConsumerGroupJournal?) {
+    /// `loop`: the broker loop, where publishes' promises are settled.
+    init(index: Int, log: PartitionLog, journal: ConsumerGroupJournal?, loop: (any EventLoop)? = nil) {
         self.index = index
         self.log = log
         self.journal = journal
+        self.storeWaiters = PartitionStoreWaiters(loop: loop)
     }
 
     var logStart: UInt64 { UInt64(log.logStartOffset) }

@@ -65,8 +65,8 @@ struct QueueStorage {
                         throw error
                     }
                 }
-                let partition = QueuePartition(index: index, log: log, journal: journal)
-                partition.watchDurability(on: loop)
+                let partition = QueuePartition(index: index, log: log, journal: journal, loop: loop)
+                partition.watchDurability()
                 partitions.append(partition)
             }
             return try QueueRuntime(definition: definition, vhost: vhost, arguments: arguments, policy: policy,

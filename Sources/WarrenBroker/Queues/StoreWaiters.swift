@@ -1,5 +1,6 @@
 // StoreWaiters.swift: publishes waiting for their partition's fsync, resolved once per fsync.
 import DequeModule
+import NIOConcurrencyHelpers
 import NIOCore
 import WarrenLog
 
@@ -37,66 +38,97 @@ final class StorePromise {
     }
 }
 
-/// The waiters of one partition, in offset order. Touched on the broker loop only; the log's
-/// durability listener (on the flusher thread) hops there once per fsync, so no waiter is
-/// registered with the log itself and the publish path takes no lock.
-final class PartitionStoreWaiters {
+/// The waiters of one partition, in offset order. The broker loop adds them; the log's
+/// durability listener resolves them on the flusher thread, right after the fsync, so a
+/// confirm goes from the flusher to the publisher's loop without waiting for the broker's
+/// loop (a receiver may therefore hear `stored` before `published`). Promises are settled on
+/// the broker loop. The mutex is held only to add or take waiters.
+final class PartitionStoreWaiters: @unchecked Sendable {
+    private let lock = NIOLock()
+    // Guarded by `lock`.
     private var waiting: Deque<(offset: Int64, waiter: StoreWaiter)> = []
+    /// The broker loop, where promises are settled; nil settles them on the caller's thread.
+    let loop: (any EventLoop)?
 
-    var isEmpty: Bool { waiting.isEmpty }
+    init(loop: (any EventLoop)? = nil) { self.loop = loop }
+
+    var isEmpty: Bool { lock.withLock { waiting.isEmpty } }
 
     func add(offset: Int64, _ waiter: StoreWaiter) {
-        waiting.append((offset, waiter))
+        lock.withLock { waiting.append((offset, waiter)) }
     }
 
     /// Everything below `highWatermark` is durable: tells each receiver once, with all of
     /// its tokens.
     func durable(below highWatermark: Int64) {
-        var tokens: [ObjectIdentifier: (any BrokerReceiver, [UInt64])] = [:]
-        while let first = waiting.first, first.offset < highWatermark {
-            waiting.removeFirst()
-            switch first.waiter {
-            case .receiver(let receiver, let token):
-                tokens[ObjectIdentifier(receiver), default: (receiver, [])].1.append(token)
-            case .promise(let promise):
-                promise.stored()
+        let ready: [StoreWaiter] = lock.withLock {
+            var ready: [StoreWaiter] = []
+            while let first = waiting.first, first.offset < highWatermark {
+                ready.append(waiting.removeFirst().waiter)
             }
+            return ready
         }
-        for (receiver, stored) in tokens.values { receiver.stored(stored, failure: nil) }
+        resolve(ready, failure: nil)
     }
 
     /// Storage failed: every waiter hears it.
     func failed(_ error: BrokerError) {
-        var tokens: [ObjectIdentifier: (any BrokerReceiver, [UInt64])] = [:]
-        while let first = waiting.popFirst() {
-            switch first.waiter {
+        let all: [StoreWaiter] = lock.withLock {
+            defer { waiting.removeAll() }
+            return waiting.map(\.waiter)
+        }
+        resolve(all, failure: error)
+    }
+
+    private func resolve(_ waiters: [StoreWaiter], failure: BrokerError?) {
+        guard !waiters.isEmpty else { return }
+        // Most fsyncs cover one publisher: no dictionary for the common case.
+        var tokens: [(receiver: any BrokerReceiver, tokens: [UInt64])] = []
+        var promises: [StorePromise] = []
+        for waiter in waiters {
+            switch waiter {
             case .receiver(let receiver, let token):
-                tokens[ObjectIdentifier(receiver), default: (receiver, [])].1.append(token)
+                if let index = tokens.firstIndex(where: { $0.receiver === receiver }) {
+                    tokens[index].tokens.append(token)
+                } else {
+                    tokens.append((receiver, [token]))
+                }
             case .promise(let promise):
-                promise.promise.fail(error)
+                promises.append(promise)
             }
         }
-        for (receiver, failed) in tokens.values { receiver.stored(failed, failure: error) }
+        for (receiver, stored) in tokens { receiver.stored(stored, failure: failure) }
+        guard !promises.isEmpty else { return }
+        let settle = UnsafeTransfer(promises)
+        if let loop, !loop.inEventLoop {
+            loop.execute { Self.settle(settle.value, failure: failure) }
+        } else {
+            Self.settle(promises, failure: failure)
+        }
+    }
+
+    private static func settle(_ promises: [StorePromise], failure: BrokerError?) {
+        for promise in promises {
+            if let failure { promise.promise.fail(failure) } else { promise.stored() }
+        }
     }
 }
 
-/// Lets the flusher's listener reach a partition on the broker loop without keeping it alive.
-final class WeakPartition: @unchecked Sendable {
-    // Read on the broker loop only.
-    weak var partition: QueuePartition?
-    init(_ partition: QueuePartition) { self.partition = partition }
+/// Carries loop-bound values across one hop to the loop that owns them.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 extension QueuePartition {
-    /// Hears the log's fsyncs on `loop` (once per group commit) and resolves the waiters.
-    func watchDurability(on loop: any EventLoop) {
-        let weak = WeakPartition(self)
+    /// Hears the log's fsyncs (once per group commit, on the flusher thread) and resolves
+    /// the waiters there.
+    func watchDurability() {
+        let waiters = storeWaiters
         log.setDurabilityListener({ highWatermark in
-            loop.execute { weak.partition?.storeWaiters.durable(below: highWatermark) }
+            waiters.durable(below: highWatermark)
         }, onFailure: { error in
-            loop.execute {
-                weak.partition?.storeWaiters.failed(BrokerError(.internalError, "storage failed: \(error)"))
-            }
+            waiters.failed(BrokerError(.internalError, "storage failed: \(error)"))
         })
     }
 }
