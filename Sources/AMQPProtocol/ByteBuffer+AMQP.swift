@@ -32,12 +32,19 @@ extension ByteBuffer {
     /// the one the client sent (RabbitMQ keeps such names as raw bytes; see compatibility.md).
     @inlinable
     mutating func readAMQPShortString() throws(AMQPDecodingError) -> String {
-        guard let length = getInteger(at: readerIndex, as: UInt8.self),
-              let view = viewBytes(at: readerIndex + 1, length: Int(length)) else {
+        guard let length = getInteger(at: readerIndex, as: UInt8.self), readableBytes > Int(length) else {
             throw .truncated("short string")
         }
-        guard let text = String(validating: view, as: UTF8.self) else { throw .invalidUTF8 }
-        moveReaderIndex(forwardBy: 1 + Int(length))
+        let count = Int(length)
+        // Over the contiguous bytes, not a ByteBufferView: the generic path looked up type
+        // metadata at run time on every call (names are decoded for every publish).
+        let text: String? = withUnsafeReadableBytes { raw in
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[1 ..< 1 + count]).assumingMemoryBound(to: UInt8.self)
+            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+            return String(validating: bytes, as: UTF8.self)
+        }
+        guard let text else { throw .invalidUTF8 }
+        moveReaderIndex(forwardBy: 1 + count)
         return text
     }
 

@@ -81,8 +81,8 @@ extension BrokerState {
     /// Returns `count` written deliveries to the consumer's window.
     func grant(vhost: String, queue: String, consumer: ConsumerID, count: Int, touched: inout DispatchSet) {
         guard let runtime = queues[vhost]?[queue], let name = runtime.groupOfConsumer[consumer],
-              let group = runtime.groups[name], group.members[consumer] != nil else { return }
-        group.members[consumer]!.window += count
+              let group = runtime.groups[name], let member = group.members[consumer] else { return }
+        member.window += count
         touched.insert(runtime)
     }
 

@@ -3,7 +3,9 @@ import DequeModule
 
 /// A consumer group: every message of the queue once, its members competing for them.
 final class ConsumerGroupRuntime {
-    struct Member {
+    /// A reference: dispatch and settlement update its counters in place, without copying it
+    /// out of the dictionary and back.
+    final class Member {
         let id: ConsumerID
         let sink: any DeliverySink
         let noAck: Bool
@@ -19,6 +21,17 @@ final class ConsumerGroupRuntime {
         /// grants them back once written and its socket is writable, so a client that stops
         /// reading holds at most this many, whatever its prefetch or no-ack.
         var window = BrokerLimits.consumerWindowDeliveries
+
+        init(id: ConsumerID, sink: any DeliverySink, noAck: Bool, prefetch: Int, exclusive: Bool, priority: Int = 0,
+             channelPrefetch: ChannelPrefetch? = nil) {
+            self.id = id
+            self.sink = sink
+            self.noAck = noAck
+            self.prefetch = prefetch
+            self.exclusive = exclusive
+            self.priority = priority
+            self.channelPrefetch = channelPrefetch
+        }
 
         var hasCredit: Bool {
             window > 0 && (noAck || ((prefetch == 0 || unacked < prefetch) && channelPrefetch?.hasCredit != false))
@@ -70,39 +83,44 @@ final class ConsumerGroupRuntime {
     }
 
     /// Counts a delivery to `id` against its prefetch limits.
-    func delivered(to id: ConsumerID) {
-        members[id]!.window -= 1
-        members[id]!.unacked += 1
-        members[id]!.channelPrefetch?.unacked += 1
+    func delivered(to member: Member) {
+        member.window -= 1
+        member.unacked += 1
+        member.channelPrefetch?.unacked += 1
     }
 
     /// Releases the credit a delivery to `consumer` held; returns its channel-wide limit.
     @discardableResult
     func settled(by consumer: ConsumerID) -> ChannelPrefetch? {
-        if members[consumer] != nil {
-            members[consumer]!.unacked -= 1
-            members[consumer]!.channelPrefetch?.unacked -= 1
-            return members[consumer]!.channelPrefetch
+        if let member = members[consumer] {
+            member.unacked -= 1
+            member.channelPrefetch?.unacked -= 1
+            return member.channelPrefetch
         }
-        guard var member = departed[consumer] else { return nil }
+        guard let member = departed[consumer] else { return nil }
         member.unacked -= 1
         member.channelPrefetch?.unacked -= 1
-        departed[consumer] = member.unacked > 0 ? member : nil
+        if member.unacked <= 0 { departed[consumer] = nil }
         return member.channelPrefetch
     }
 
     /// The member to deliver to next: of those with credit, the highest `x-priority`, and
     /// among equals the one served longest ago (round robin). Nil when none has credit.
-    func nextMemberWithCredit() -> ConsumerID? {
-        var best: (index: Int, priority: Int)?
+    func nextMemberWithCredit() -> Member? {
+        if order.count == 1 {
+            // One member (the common case): no search, no reordering.
+            let member = members[order[0]]!
+            return member.hasCredit ? member : nil
+        }
+        var best: (index: Int, member: Member)?
         for (index, id) in order.enumerated() {
             let member = members[id]!
-            guard member.hasCredit, best.map({ member.priority > $0.priority }) ?? true else { continue }
-            best = (index, member.priority)
+            guard member.hasCredit, best.map({ member.priority > $0.member.priority }) ?? true else { continue }
+            best = (index, member)
         }
         guard let best else { return nil }
         let id = order.remove(at: best.index)
         order.append(id)
-        return id
+        return best.member
     }
 }

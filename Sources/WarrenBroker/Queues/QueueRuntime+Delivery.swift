@@ -9,11 +9,13 @@ extension QueueRuntime {
     /// acceptance time, so `x-message-ttl: 0` reaches a consumer that is ready, as in RabbitMQ,
     /// however long the step from storing to dispatching takes.
     func dispatch(acceptedAt: Int64? = nil) throws {
-        var batches: [ObjectIdentifier: (any DeliverySink, [Delivery])] = [:]
+        // One batch per sink, found by identity: a dispatch mostly serves one or two sinks.
+        var batches: [(sink: any DeliverySink, deliveries: [Delivery])] = []
+        var lastBatch = 0
         let now = acceptedAt ?? host?.nowMilliseconds ?? 0
         for group in groups.values where !group.members.isEmpty {
             let expires = checksExpiry && group.name == Self.defaultGroup
-            var moved = Set<Int>()
+            var moved: [Int] = []  // Partitions whose cursor moved; few, so a list.
             var index = group.nextPartition % partitions.count
             var idle = 0
             while idle < partitions.count {
@@ -28,21 +30,23 @@ extension QueueRuntime {
                     index = (index + 1) % partitions.count
                     continue
                 }
-                let id: ConsumerID
+                let member: ConsumerGroupRuntime.Member
                 if group.singleActive {
                     // This partition's one reader; when it has no credit the partition waits.
-                    guard let pinned = group.pinnedMember(forPartition: index), group.members[pinned]!.hasCredit else {
+                    guard let pinned = group.pinnedMember(forPartition: index).map({ group.members[$0]! }),
+                          pinned.hasCredit else {
                         idle += 1
                         index = (index + 1) % partitions.count
                         continue
                     }
-                    id = pinned
+                    member = pinned
                 } else {
                     guard let any = group.nextMemberWithCredit() else { break }
-                    id = any
+                    member = any
                 }
+                let id = member.id
                 let message = try partition.read(offset, queue: definition.name)
-                moved.insert(index)
+                if moved.last != index && !moved.contains(index) { moved.append(index) }
                 if group.name == Self.defaultGroup { leftReady(message) }
                 if expires && isExpired(message, offset: offset, partition: index, now: now) {
                     group.partitions[index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
@@ -50,22 +54,29 @@ extension QueueRuntime {
                     continue
                 }
                 let count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
-                let member = group.members[id]!
-                group.delivered(to: id)
+                group.delivered(to: member)
                 if member.noAck { settle(offset, partition: partition, in: group) }
                 var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                         message: message, redelivered: count > 1, consumer: id)
                 if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
                 annotateAckTimeout(&delivery)
                 counted(delivery)
-                batches[ObjectIdentifier(member.sink), default: (member.sink, [])].1.append(delivery)
+                if lastBatch >= batches.count || batches[lastBatch].sink !== member.sink {
+                    if let found = batches.firstIndex(where: { $0.sink === member.sink }) {
+                        lastBatch = found
+                    } else {
+                        lastBatch = batches.count
+                        batches.append((member.sink, []))
+                    }
+                }
+                batches[lastBatch].deliveries.append(delivery)
                 idle = 0
                 index = (index + 1) % partitions.count
             }
             group.nextPartition = index
             for index in moved { recordCursor(of: group, in: partitions[index]) }
         }
-        for (sink, deliveries) in batches.values { sink.deliver(deliveries) }
+        for (sink, deliveries) in batches { sink.deliver(deliveries) }
         scheduleHeadExpiry()
     }
 
