@@ -185,6 +185,14 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
         outbound.writeAMQPBody(channel: channel, body: message.body, frameSizeBytesMax: machine.frameMax)
     }
 
+    /// Writes a `basic.deliver` with its content, `properties` in place of the message's.
+    func writeDelivery(channel: UInt16, consumerTag: String, deliveryTag: UInt64, redelivered: Bool,
+                       message: Message, properties: ByteBuffer) {
+        outbound.writeAMQPDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: deliveryTag,
+                                   redelivered: redelivered, exchange: message.exchange, routingKey: message.routingKey,
+                                   rawProperties: properties, body: message.body, frameSizeBytesMax: machine.frameMax)
+    }
+
     /// Sends pending output unless a read batch is in progress (its end flushes).
     func flushIfIdle(context: ChannelHandlerContext) {
         if !readingBatch { flush(context: context) }
@@ -193,7 +201,9 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     func flush(context: ChannelHandlerContext) {
         guard outbound.readableBytes > 0 else { return }
         let bytes = outbound
-        outbound = context.channel.allocator.buffer(capacity: 4096)
+        // Sized like the last flush (within bounds), so a batch of deliveries does not grow
+        // the buffer by doubling and copying.
+        outbound = context.channel.allocator.buffer(capacity: min(max(4096, bytes.readableBytes), 256 << 10))
         timers.bytesSent()
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }

@@ -182,15 +182,12 @@ extension BrokerSession {
             if !noAck {
                 trackUnacked(delivery, tag: tag, channel: channel)
             }
-            let deliver = Method.basicDeliver(.init(consumerTag: consumerTag, deliveryTag: tag,
-                                                    redelivered: delivery.redelivered,
-                                                    exchange: delivery.message.exchange,
-                                                    routingKey: delivery.message.routingKey))
-            var message = delivery.message
+            var properties = delivery.message.properties
             if let previous = delivery.previousDeliveries {
-                message.properties = AMQPMessageFormat.withDeliveryCount(message.properties, previous)
+                properties = AMQPMessageFormat.withDeliveryCount(properties, previous)
             }
-            handler.writeContent(channel: channel, method: deliver, message: message)
+            handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
+                                  redelivered: delivery.redelivered, message: delivery.message, properties: properties)
         }
         // Flushing may find the socket gone and close the session's channels at once: the key
         // was taken before, and a closed connection grants nothing.

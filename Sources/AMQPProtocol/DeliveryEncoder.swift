@@ -1,0 +1,73 @@
+// DeliveryEncoder.swift: basic.deliver, its content header and its body in one write.
+import NIOCore
+
+extension ByteBuffer {
+    /// Writes a `basic.deliver` method frame, a content header frame around properties
+    /// already encoded, and the body frames: the same bytes as `writeAMQPFrame(channel:method:)`,
+    /// `writeAMQPContentHeader` and `writeAMQPBody`, but a body that fits one frame goes out
+    /// with one capacity check and one copy per part (deliveries are the hot path out).
+    public mutating func writeAMQPDelivery(channel: UInt16, consumerTag: String, deliveryTag: UInt64,
+                                           redelivered: Bool, exchange: String, routingKey: String,
+                                           rawProperties: ByteBuffer, body: ByteBuffer, frameSizeBytesMax: UInt32) {
+        let chunkMax = Int(frameSizeBytesMax) - AMQPLimits.frameOverheadBytes
+        var tag = consumerTag, exchange = exchange, key = routingKey
+        guard body.readableBytes <= chunkMax, body.readableBytes > 0,
+              tag.utf8.count <= 255, exchange.utf8.count <= 255, key.utf8.count <= 255 else {
+            writeAMQPFrame(channel: channel, method: .basicDeliver(.init(consumerTag: consumerTag, deliveryTag: deliveryTag,
+                                                                         redelivered: redelivered, exchange: exchange,
+                                                                         routingKey: routingKey)))
+            writeAMQPContentHeader(channel: channel, bodySize: UInt64(body.readableBytes), rawProperties: rawProperties)
+            writeAMQPBody(channel: channel, body: body, frameSizeBytesMax: frameSizeBytesMax)
+            return
+        }
+        tag.makeContiguousUTF8()
+        exchange.makeContiguousUTF8()
+        key.makeContiguousUTF8()
+        // Method payload: class, method, consumer-tag, delivery-tag, redelivered, exchange, key.
+        let methodSize = 4 + (1 + tag.utf8.count) + 8 + 1 + (1 + exchange.utf8.count) + (1 + key.utf8.count)
+        let headerSize = 12 + rawProperties.readableBytes
+        let bodySize = body.readableBytes
+        let total = 3 * AMQPLimits.frameOverheadBytes + methodSize + headerSize + bodySize
+        reserveCapacity(minimumWritableBytes: total)
+        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+            var at = 0
+            func byte(_ value: UInt8) { out[at] = value; at += 1 }
+            func short(_ value: UInt16) { out.storeBytes(of: value.bigEndian, toByteOffset: at, as: UInt16.self); at += 2 }
+            func long(_ value: UInt32) { out.storeBytes(of: value.bigEndian, toByteOffset: at, as: UInt32.self); at += 4 }
+            func longLong(_ value: UInt64) { out.storeBytes(of: value.bigEndian, toByteOffset: at, as: UInt64.self); at += 8 }
+            func bytes(_ raw: UnsafeRawBufferPointer) {
+                guard let base = raw.baseAddress, !raw.isEmpty else { return }
+                (out.baseAddress! + at).copyMemory(from: base, byteCount: raw.count)
+                at += raw.count
+            }
+            func shortString(_ text: String) {
+                byte(UInt8(text.utf8.count))
+                text.utf8.withContiguousStorageIfAvailable { bytes(UnsafeRawBufferPointer($0)) }
+            }
+            func frameStart(_ type: Frame.FrameType, size: Int) {
+                byte(type.rawValue)
+                short(channel)
+                long(UInt32(size))
+            }
+            frameStart(.method, size: methodSize)
+            short(AMQPClass.basic.rawValue)
+            short(60)  // basic.deliver
+            shortString(tag)
+            longLong(deliveryTag)
+            byte(redelivered ? 1 : 0)
+            shortString(exchange)
+            shortString(key)
+            byte(Frame.endMarker)
+            frameStart(.header, size: headerSize)
+            short(AMQPClass.basic.rawValue)
+            short(0)
+            longLong(UInt64(bodySize))
+            rawProperties.withUnsafeReadableBytes { bytes($0) }
+            byte(Frame.endMarker)
+            frameStart(.body, size: bodySize)
+            body.withUnsafeReadableBytes { bytes($0) }
+            byte(Frame.endMarker)
+            return at
+        }
+    }
+}
