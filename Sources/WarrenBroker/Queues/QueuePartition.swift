@@ -61,7 +61,9 @@ final class QueuePartition {
     /// the batch just written (the queue calls this only while a group reads near the tail).
     /// A window grows while appends follow on, up to the read-ahead bounds, then the least
     /// recently used window gives way to a new one.
-    func appended(_ messages: [Message], at base: UInt64) {
+    /// `consumedBelow`: the lowest read position of the groups reading; a window wholly below
+    /// it has been read by all of them and gives way first.
+    func appended(_ messages: [Message], at base: UInt64, consumedBelow: UInt64) {
         useClock &+= 1
         if let last = readAhead.indices.first(where: { readAhead[$0].start + UInt64(readAhead[$0].messages.count) == base }) {
             let more = Self.fitting(messages, count: readAhead[last].messages.count, bytes: readAhead[last].bytes)
@@ -74,13 +76,21 @@ final class QueuePartition {
         }
         let fresh = Self.fitting(messages, count: 0, bytes: 0)
         guard !fresh.messages.isEmpty else { return }
-        keep((start: base, messages: fresh.messages, used: useClock, bytes: fresh.bytes))
+        keep((start: base, messages: fresh.messages, used: useClock, bytes: fresh.bytes), consumedBelow: consumedBelow)
     }
 
     /// Adds a window, in place of the least recently used one when all are taken.
-    private func keep(_ window: (start: UInt64, messages: [Message], used: UInt64, bytes: Int)) {
+    /// A window wholly below `consumedBelow` goes first, else the least recently used: a
+    /// reader behind the publishers reads the oldest window next, so recency alone would
+    /// evict the window it is about to read.
+    private func keep(_ window: (start: UInt64, messages: [Message], used: UInt64, bytes: Int),
+                      consumedBelow: UInt64 = 0) {
         if readAhead.count < Self.readAheadWindows {
             readAhead.append(window)
+        } else if let read = readAhead.indices.first(where: {
+            readAhead[$0].start + UInt64(readAhead[$0].messages.count) <= consumedBelow
+        }) {
+            readAhead[read] = window
         } else if let oldest = readAhead.indices.min(by: { readAhead[$0].used < readAhead[$1].used }) {
             readAhead[oldest] = window
         }
@@ -108,7 +118,7 @@ final class QueuePartition {
     }
 
     /// Windows kept (about one per reader: consumer groups, redeliveries).
-    static let readAheadWindows = 4
+    static let readAheadWindows = 8
     /// How far a read looks ahead: records and bytes.
     static let readAheadRecords = 256
     static let readAheadBytes = 256 << 10

@@ -110,8 +110,14 @@ final class QueueRuntime {
         // Kept in memory only while a group with consumers reads near the tail (within what the
         // windows hold): a backlog nobody is about to read stays on disk only.
         let near = UInt64(QueuePartition.readAheadRecords * QueuePartition.readAheadWindows)
-        if groups.values.contains(where: { !$0.members.isEmpty && $0.partitions[partition.index].readCursor + near >= base }) {
-            partition.appended(messages, at: base)
+        var lowest = UInt64.max, highest: UInt64?
+        for group in groups.values where !group.members.isEmpty {
+            let cursor = group.partitions[partition.index].readCursor
+            lowest = min(lowest, cursor)
+            highest = max(highest ?? cursor, cursor)
+        }
+        if let highest, highest + near >= base {
+            partition.appended(messages, at: base, consumedBelow: lowest)
         }
         counters.published &+= UInt64(messages.count)
         for message in messages {
