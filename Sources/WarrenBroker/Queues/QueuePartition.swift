@@ -100,15 +100,20 @@ final class QueuePartition {
     /// takes within the read-ahead bounds, as a read would give them back (the log's record
     /// keeps no priority), and its bytes.
     private static func fitting(_ messages: [Message], count: Int, bytes: Int) -> (messages: [Message], bytes: Int) {
-        var kept: [Message] = []
+        var fits = 0
         var added = 0
-        for var message in messages {
+        var anyPriority = false
+        for message in messages {
             let size = message.body.readableBytes + message.properties.readableBytes
-            guard count + kept.count < readAheadRecords && bytes + added + size <= readAheadBytes else { break }
-            message.priority = nil
-            kept.append(message)
+            guard count + fits < readAheadRecords && bytes + added + size <= readAheadBytes else { break }
+            fits += 1
             added += size
+            anyPriority = anyPriority || message.priority != nil
         }
+        // The common case shares the caller's array: no message is copied.
+        if fits == messages.count && !anyPriority { return (messages, added) }
+        var kept = Array(messages[..<fits])
+        for index in kept.indices { kept[index].priority = nil }
         return (kept, added)
     }
 

@@ -134,11 +134,14 @@ public final class PartitionLog {
         var buffer = ByteBufferAllocator().buffer(capacity: bytes)
         let header = RecordBatchV2.encode(
             records, baseOffset: logEndOffset, leaderEpoch: leaderEpoch, encodedSize: bytes, into: &buffer)
-        // Pair assertion: check the encoded batch as a reader would, before it reaches the disk.
-        var check = buffer
-        guard let batch = try RecordBatchV2.decodeBatch(from: &check), batch.header == header else {
-            preconditionFailure("the encoder produced a batch its own decoder rejects")
-        }
+        // Pair assertion, in debug builds (every test): the encoded batch reads back as a reader
+        // would read it, before it reaches the disk. Release builds skip the second checksum.
+        assert({
+            var check = buffer
+            return buffer.readableBytes == header.totalBytes
+                && (try? RecordBatchV2.decodeBatch(from: &check))??.header == header
+        }(), "the encoder produced a batch its own decoder rejects")
+        let batch = RecordBatch(header: header, bytes: buffer)
         do {
             try activeSegment.append(buffer, header: header)
         } catch {
