@@ -19,7 +19,7 @@ final class QueuePartition {
         self.index = index
         self.log = log
         self.journal = journal
-        self.storeWaiters = PartitionStoreWaiters(loop: loop)
+        self.storeWaiters = PartitionStoreWaiters(loop: loop, durableOffset: log.highWatermarkReader)
     }
 
     var logStart: UInt64 { UInt64(log.logStartOffset) }

@@ -47,15 +47,45 @@ final class PartitionStoreWaiters: @unchecked Sendable {
     private let lock = NIOLock()
     // Guarded by `lock`.
     private var waiting: Deque<(offset: Int64, waiter: StoreWaiter)> = []
+    /// Set once storage failed: later waiters hear it at once.
+    private var failure: BrokerError?
     /// The broker loop, where promises are settled; nil settles them on the caller's thread.
     let loop: (any EventLoop)?
+    /// The log's high watermark (readable from any thread).
+    private let durableOffset: @Sendable () -> Int64
 
-    init(loop: (any EventLoop)? = nil) { self.loop = loop }
+    init(loop: (any EventLoop)? = nil, durableOffset: @escaping @Sendable () -> Int64) {
+        self.loop = loop
+        self.durableOffset = durableOffset
+    }
 
     var isEmpty: Bool { lock.withLock { waiting.isEmpty } }
 
+    /// Adds a waiter for a record just appended. The fsync may already have covered it (the
+    /// flusher can finish between the append and this call): then it is told now. A promise is
+    /// settled in a later task of the broker loop, after its publish has counted its stores.
     func add(offset: Int64, _ waiter: StoreWaiter) {
-        lock.withLock { waiting.append((offset, waiter)) }
+        // The watermark is read under the mutex the listener takes: either the listener's
+        // `durable(below:)` finds the waiter, or this sees the watermark past it.
+        let covered: (Bool, BrokerError?) = lock.withLock {
+            if let failed = self.failure { return (true, failed) }
+            if offset < durableOffset() { return (true, nil) }
+            waiting.append((offset, waiter))
+            return (false, nil)
+        }
+        guard covered.0 else { return }
+        let outcome = covered.1
+        switch waiter {
+        case .receiver(let receiver, let token):
+            receiver.stored([token], failure: outcome)
+        case .promise(let promise):
+            let settle = UnsafeTransfer([promise])
+            if let loop {
+                loop.execute { Self.settle(settle.value, failure: outcome) }
+            } else {
+                Self.settle(settle.value, failure: outcome)
+            }
+        }
     }
 
     /// Everything below `highWatermark` is durable: tells each receiver once, with all of
@@ -74,6 +104,7 @@ final class PartitionStoreWaiters: @unchecked Sendable {
     /// Storage failed: every waiter hears it.
     func failed(_ error: BrokerError) {
         let all: [StoreWaiter] = lock.withLock {
+            failure = failure ?? error
             defer { waiting.removeAll() }
             return waiting.map(\.waiter)
         }

@@ -105,6 +105,11 @@ public final class PartitionLog {
     public var logEndOffset: Int64 { segments[segments.count - 1].nextOffset }
     /// Offset after the last durable record: records below it survive a crash.
     public var highWatermark: Int64 { durability.currentDurableOffset }
+    /// Reads `highWatermark` from any thread, without holding the log.
+    public var highWatermarkReader: @Sendable () -> Int64 {
+        let durability = self.durability
+        return { durability.currentDurableOffset }
+    }
     /// The storage failure that stopped the log, if one did; nothing is durable past it.
     public var storageFailure: LogError? { durability.currentFailure }
     /// Total bytes of all segment files.
