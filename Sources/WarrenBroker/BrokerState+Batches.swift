@@ -57,15 +57,24 @@ extension BrokerState {
     func settle(vhost: String, _ references: [DeliveryReference], _ settlement: Settlement,
                 touched: inout DispatchSet) {
         var channelLimits: [ObjectIdentifier: ChannelPrefetch] = [:]
+        // A multiple ack names one queue many times: it is looked up once per run.
+        var last: (queue: String, runtime: QueueRuntime)?
         for reference in references {
-            guard let runtime = queues[vhost]?[reference.queue] else { continue }
+            let runtime: QueueRuntime
+            if let last, last.queue == reference.queue {
+                runtime = last.runtime
+            } else {
+                guard let found = queues[vhost]?[reference.queue] else { continue }
+                runtime = found
+                last = (reference.queue, found)
+                touched.insert(runtime)
+            }
             if case .ack = settlement { runtime.counters.acknowledged &+= 1 }
             let channelPrefetch = switch settlement {
             case .ack: runtime.settle(reference)
             case .reject: runtime.reject(reference)
             case .requeue: runtime.requeue(reference)
             }
-            touched.insert(runtime)
             if let channelPrefetch, channelPrefetch.limit > 0 {
                 channelLimits[ObjectIdentifier(channelPrefetch)] = channelPrefetch
             }
