@@ -78,6 +78,7 @@ public struct AMQPMessageFormat: MessageFormat {
     /// Properties with RabbitMQ's `x-delivery-count` header (earlier deliveries of the
     /// message), as quorum queues add it.
     static func withDeliveryCount(_ properties: ByteBuffer, _ count: UInt32) -> ByteBuffer {
+        if let spliced = splicingDeliveryCount(properties, count) { return spliced }
         var copy = properties
         guard var decoded = try? BasicProperties.decode(from: &copy) else { return properties }
         var headers = decoded.headers ?? FieldTable()
@@ -87,6 +88,38 @@ public struct AMQPMessageFormat: MessageFormat {
         decoded.encode(into: &encoded)
         return encoded
     }
+
+    /// The same bytes as decoding, adding the header and encoding again, for properties with
+    /// no headers (every delivery of a quorum queue pays this): the flags gain the headers bit
+    /// and the one-entry table goes in after content-type and content-encoding, the only
+    /// properties before it. Nil when the properties have headers or more flag words.
+    static func splicingDeliveryCount(_ properties: ByteBuffer, _ count: UInt32) -> ByteBuffer? {
+        let start = properties.readerIndex
+        guard let flags = properties.getInteger(at: start, as: UInt16.self),
+              flags & 0x0001 == 0, flags & headersFlag == 0 else { return nil }
+        var at = start + 2
+        for flag: UInt16 in [0x8000, 0x4000] where flags & flag != 0 {  // content-type, content-encoding
+            guard let length = properties.getInteger(at: at, as: UInt8.self) else { return nil }
+            at += 1 + Int(length)
+        }
+        guard at <= properties.writerIndex,
+              let before = properties.getSlice(at: start + 2, length: at - start - 2),
+              let after = properties.getSlice(at: at, length: properties.writerIndex - at) else { return nil }
+        var out = ByteBuffer()
+        out.reserveCapacity(properties.readableBytes + 4 + deliveryCountEntry.count + 9)
+        out.writeInteger(flags | headersFlag)
+        out.writeImmutableBuffer(before)
+        out.writeInteger(UInt32(deliveryCountEntry.count + 9))
+        out.writeBytes(deliveryCountEntry)
+        out.writeInteger(UInt8(ascii: "l"))
+        out.writeInteger(Int64(count))
+        out.writeImmutableBuffer(after)
+        return out
+    }
+
+    private static let headersFlag: UInt16 = 0x2000
+    /// The table entry's key as a short string.
+    private static let deliveryCountEntry: [UInt8] = [16] + Array("x-delivery-count".utf8)
 
     /// Routing keys in a `CC` header: an array of strings, or one string.
     static func keys(_ value: FieldValue?) -> [String] {
