@@ -94,27 +94,45 @@ public struct AMQPMessageFormat: MessageFormat {
     /// and the one-entry table goes in after content-type and content-encoding, the only
     /// properties before it. Nil when the properties have headers or more flag words.
     static func splicingDeliveryCount(_ properties: ByteBuffer, _ count: UInt32) -> ByteBuffer? {
-        let start = properties.readerIndex
-        guard let flags = properties.getInteger(at: start, as: UInt16.self),
-              flags & 0x0001 == 0, flags & headersFlag == 0 else { return nil }
-        var at = start + 2
-        for flag: UInt16 in [0x8000, 0x4000] where flags & flag != 0 {  // content-type, content-encoding
-            guard let length = properties.getInteger(at: at, as: UInt8.self) else { return nil }
-            at += 1 + Int(length)
+        properties.withUnsafeReadableBytes { source -> ByteBuffer? in
+            guard source.count >= 2 else { return nil }
+            let flags = UInt16(source[0]) << 8 | UInt16(source[1])
+            guard flags & 0x0001 == 0, flags & headersFlag == 0 else { return nil }
+            var prefixEnd = 2
+            // content-type and content-encoding, short strings, the only properties before headers
+            if flags & 0x8000 != 0 {
+                guard prefixEnd < source.count else { return nil }
+                prefixEnd += 1 + Int(source[prefixEnd])
+            }
+            if flags & 0x4000 != 0 {
+                guard prefixEnd < source.count else { return nil }
+                prefixEnd += 1 + Int(source[prefixEnd])
+            }
+            guard prefixEnd <= source.count else { return nil }
+            let entry = deliveryCountEntry
+            let total = source.count + 4 + entry.count + 9
+            var out = ByteBufferAllocator().buffer(capacity: total)
+            out.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { target in
+                target.storeBytes(of: (flags | headersFlag).bigEndian, toByteOffset: 0, as: UInt16.self)
+                var at = 2
+                func copy(_ bytes: UnsafeRawBufferPointer) {
+                    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+                    (target.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
+                    at += bytes.count
+                }
+                copy(UnsafeRawBufferPointer(rebasing: source[2..<prefixEnd]))
+                target.storeBytes(of: UInt32(entry.count + 9).bigEndian, toByteOffset: at, as: UInt32.self)
+                at += 4
+                entry.withUnsafeBytes { copy($0) }
+                target[at] = UInt8(ascii: "l")
+                at += 1
+                target.storeBytes(of: Int64(count).bigEndian, toByteOffset: at, as: Int64.self)
+                at += 8
+                copy(UnsafeRawBufferPointer(rebasing: source[prefixEnd...]))
+                return at
+            }
+            return out
         }
-        guard at <= properties.writerIndex,
-              let before = properties.getSlice(at: start + 2, length: at - start - 2),
-              let after = properties.getSlice(at: at, length: properties.writerIndex - at) else { return nil }
-        var out = ByteBuffer()
-        out.reserveCapacity(properties.readableBytes + 4 + deliveryCountEntry.count + 9)
-        out.writeInteger(flags | headersFlag)
-        out.writeImmutableBuffer(before)
-        out.writeInteger(UInt32(deliveryCountEntry.count + 9))
-        out.writeBytes(deliveryCountEntry)
-        out.writeInteger(UInt8(ascii: "l"))
-        out.writeInteger(Int64(count))
-        out.writeImmutableBuffer(after)
-        return out
     }
 
     private static let headersFlag: UInt16 = 0x2000
