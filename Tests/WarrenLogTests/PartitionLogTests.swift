@@ -244,6 +244,28 @@ import Testing
     }
 
     @Test(arguments: Storage.allCases)
+    func segmentsDeletedInTheBackgroundAreGoneOnceTheLogCloses(storage: Storage) throws {
+        let harness = LogHarness(storage)
+        defer { harness.cleanUp() }
+        let log = try harness.open {
+            $0.segmentBytes = 1000
+            $0.removesSegmentsInBackground = true
+        }
+        try appendRecords(log, 0, count: 40, size: 100)
+        let before = Set(try harness.fileSystem.listDirectory(harness.directory).filter { $0.hasSuffix(".log") })
+        #expect(try log.deleteSegments(before: 25) > 0)
+        // The log's own view changes at once; the files go on the remover's thread.
+        #expect(log.logStartOffset > 0 && log.logStartOffset <= 25)
+        #expect(try readAll(log).map(\.offset) == Array(log.logStartOffset..<40))
+        try log.close()
+        let after = Set(try harness.fileSystem.listDirectory(harness.directory).filter { $0.hasSuffix(".log") })
+        #expect(after.count == log.segmentCount && after.isSubset(of: before) && after.count < before.count)
+        let reopened = try harness.open { $0.segmentBytes = 1000 }
+        defer { try? reopened.close() }
+        #expect(reopened.logStartOffset == log.logStartOffset && reopened.logEndOffset == 40)
+    }
+
+    @Test(arguments: Storage.allCases)
     func followerCopiesLeaderBatchesByteForByte(storage: Storage) throws {
         let leaderHarness = LogHarness(storage)
         let followerHarness = LogHarness(storage)

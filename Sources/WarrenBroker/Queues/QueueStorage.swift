@@ -44,6 +44,7 @@ struct QueueStorage {
         var configuration = PartitionLog.Configuration()
         configuration.durability = definition.durable ? durability : .never
         configuration.segmentBytes = segmentBytes
+        configuration.removesSegmentsInBackground = true
         // Declarations were validated before; a stored one that no longer validates is a
         // classic queue of one partition rather than a queue that cannot open.
         let arguments = QueueArguments.effective(definition, vhost: vhost, policy: policy)

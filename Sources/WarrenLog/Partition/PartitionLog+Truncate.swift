@@ -1,6 +1,8 @@
 // PartitionLog+Truncate.swift: cutting the log's head (truncate) and tail (delete segments).
 
+import Dispatch
 import NIOCore
+import SystemPackage
 
 extension PartitionLog {
     /// Removes every record at or after `offset`, for replication when a follower diverges from
@@ -53,18 +55,44 @@ extension PartitionLog {
     @discardableResult
     public func deleteSegments(before offset: Int64) throws -> Int {
         guard !isClosed else { throw LogError.closed }
+        let background = configuration.removesSegmentsInBackground
         var deleted = 0
+        var paths: [FilePath] = []
         while segments.count > 1, segments[0].nextOffset <= offset {
-            if deleted == 0 { durability.waitIdle() }
+            // In the background the flusher need not be idle: a file it still syncs stays open
+            // through its own reference, and syncing an unlinked file is harmless.
+            if deleted == 0 && !background { durability.waitIdle() }
             let removed = segments.removeFirst()
             openReadFiles.removeAll { $0 == removed.baseOffset }
-            try removed.delete()
+            if background {
+                removed.close()
+                paths += removed.filePaths
+            } else {
+                try removed.delete()
+            }
             deleted += 1
         }
         if deleted > 0 {
-            try fileSystem.syncDirectory(directory)
+            if background { removeInBackground(paths) } else { try fileSystem.syncDirectory(directory) }
             tailCache.removeBelow(logStartOffset)
         }
         return deleted
+    }
+
+    /// One serial thread removes every log's deleted segment files, then syncs the directory.
+    /// Failures are ignored, as retention's always were: files left behind come back as the
+    /// log's oldest segments at the next open, and retention deletes them again.
+    private static let segmentRemover = DispatchQueue(label: "warren.log.segment-remover", qos: .utility)
+
+    private func removeInBackground(_ paths: [FilePath]) {
+        let fileSystem = self.fileSystem
+        let directory = self.directory
+        let removals = segmentRemovals
+        removals.enter()
+        Self.segmentRemover.async {
+            for path in paths { try? fileSystem.removeFile(path) }
+            try? fileSystem.syncDirectory(directory)
+            removals.leave()
+        }
     }
 }

@@ -1,5 +1,6 @@
 // PartitionLog.swift: one partition's append-only log of RecordBatch v2 segments.
 
+import Dispatch
 import Logging
 import NIOCore
 import SystemPackage
@@ -31,6 +32,10 @@ public final class PartitionLog {
         public var retention = RetentionPolicy()
         /// Segment files kept open for reading.
         public var openSegmentFilesMax: Int = LogLimits.openSegmentFilesMax
+        /// Segments deleted by retention have their files removed on a background thread
+        /// (unlinking a 64 MiB file and syncing the directory take milliseconds), instead of on
+        /// the caller's. `close` waits for them.
+        public var removesSegmentsInBackground = false
 
         /// Creates the default configuration.
         public init() {}
@@ -59,6 +64,9 @@ public final class PartitionLog {
     let logger: Logger
     let flusher: LogFlusher
     let ownsFlusher: Bool
+    /// Background removals of deleted segments' files still running (see
+    /// `Configuration.removesSegmentsInBackground`).
+    let segmentRemovals = DispatchGroup()
     let durability: DurabilityTracker
 
     var segments: [Segment]
@@ -268,6 +276,7 @@ public final class PartitionLog {
     /// releases the files. The log cannot be used afterwards.
     public func close() throws {
         guard !isClosed else { return }
+        segmentRemovals.wait()
         durability.waitIdle()
         isClosed = true
         defer {

@@ -358,6 +358,9 @@ final class Segment {
         timeIndex = nil
     }
 
+    /// The segment's three files.
+    var filePaths: [FilePath] { [logPath, indexPath, timeIndexPath] }
+
     /// Closes and removes the segment's three files.
     func delete() throws {
         close()
