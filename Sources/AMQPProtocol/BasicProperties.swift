@@ -108,6 +108,10 @@ public struct BasicProperties: Equatable, Sendable {
         set { unique().fields.clusterID = newValue }
     }
 
+    private static let empty = BasicProperties()
+    private static let persistentOnly = BasicProperties(deliveryMode: 2)
+    private static let transientOnly = BasicProperties(deliveryMode: 1)
+
     public init(
         contentType: String? = nil, contentEncoding: String? = nil, headers: FieldTable? = nil,
         deliveryMode: UInt8? = nil, priority: UInt8? = nil, correlationID: String? = nil,
@@ -147,6 +151,19 @@ extension BasicProperties {
 
     /// Decodes property flags and the property list.
     public static func decode(from buffer: inout ByteBuffer) throws(AMQPDecodingError) -> BasicProperties {
+        // The most common properties of all, none or a delivery mode alone, are shared values
+        // (copy on write makes that safe): no fields to build and free per message.
+        if let flags = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) {
+            if flags == 0 {
+                buffer.moveReaderIndex(forwardBy: 2)
+                return Self.empty
+            }
+            if flags == Flag.deliveryMode, let mode = buffer.getInteger(at: buffer.readerIndex + 2, as: UInt8.self),
+               mode == 1 || mode == 2 {
+                buffer.moveReaderIndex(forwardBy: 3)
+                return mode == 2 ? Self.persistentOnly : Self.transientOnly
+            }
+        }
         let flags = try buffer.readAMQPShort()
         var more = flags & Flag.continuation != 0
         while more {

@@ -36,6 +36,42 @@ struct AwaitingStore {
     var remaining: Int
 }
 
+/// Routed publishes waiting for fsyncs, by token. Tokens are handed out in order and routed
+/// publishes arrive in that order, so they are kept by position from the oldest still
+/// waiting (no hashing per publish); a token that did not wait holds an empty slot until the
+/// ones before it are done.
+struct AwaitingStores {
+    private var slots: Deque<AwaitingStore?> = []
+    private var first: UInt64 = 0
+
+    subscript(token: UInt64) -> AwaitingStore? {
+        get {
+            guard token >= first, token - first < UInt64(slots.count) else { return nil }
+            return slots[Int(token - first)]
+        }
+        set {
+            if slots.isEmpty {
+                guard let newValue else { return }
+                first = token
+                slots.append(newValue)
+                return
+            }
+            guard token >= first else { return }
+            let index = Int(token - first)
+            if index < slots.count {
+                slots[index] = newValue
+                while let head = slots.first, head == nil {
+                    slots.removeFirst()
+                    first += 1
+                }
+            } else if let newValue {
+                slots.append(contentsOf: repeatElement(nil, count: index - slots.count))
+                slots.append(newValue)
+            }
+        }
+    }
+}
+
 /// The session's `BrokerReceiver`: one hop to the connection's loop per batch of outcomes.
 final class SessionReceiver: BrokerReceiver {
     final class Reference {

@@ -45,7 +45,7 @@ final class BrokerSession {
     /// Publishes sent whose outcome has not come back, in the order sent.
     var pendingPublishes: Deque<PendingPublish> = []
     /// Routed publishes waiting for fsyncs, by token.
-    var awaitingStore: [UInt64: AwaitingStore] = [:]
+    var awaitingStore = AwaitingStores()
     /// Stores heard before their publish's outcome, by token (`BrokerReceiver.stored` can come
     /// first): how many partitions, and whether one failed.
     var earlyStores: [UInt64: (count: Int, failed: Bool)] = [:]
