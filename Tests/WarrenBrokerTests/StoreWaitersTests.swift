@@ -34,6 +34,24 @@ import Testing
         try future.wait()
     }
 
+    @Test func anFsyncCoveringManyPublishersTellsEachOfItsTokensOnce() {
+        // More receivers than are searched in a list: the dictionary takes over midway.
+        let receivers = (0..<50).map { _ in BatchTests.RecordingReceiver() }
+        let waiters = PartitionStoreWaiters(durableOffset: { 0 })
+        for round in 0..<2 {
+            for (index, receiver) in receivers.enumerated() {
+                let offset = Int64(round * receivers.count + index)
+                waiters.add(offset: offset, .receiver(receiver, token: UInt64(offset)))
+            }
+        }
+        waiters.durable(below: Int64(2 * receivers.count))
+        for (index, receiver) in receivers.enumerated() {
+            let expected = [UInt64(index): 1, UInt64(receivers.count + index): 1]
+            #expect(receiver.storedTokens.withLockedValue { $0 } == expected)
+        }
+        #expect(waiters.isEmpty)
+    }
+
     @Test func aWaiterAddedAfterAFailureHearsTheFailure() {
         let receiver = BatchTests.RecordingReceiver()
         let waiters = PartitionStoreWaiters(durableOffset: { 0 })

@@ -113,15 +113,28 @@ final class PartitionStoreWaiters: @unchecked Sendable {
 
     private func resolve(_ waiters: [StoreWaiter], failure: BrokerError?) {
         guard !waiters.isEmpty else { return }
-        // Most fsyncs cover one publisher: no dictionary for the common case.
+        // Most fsyncs cover one publisher or a few: they are searched in a list, and a
+        // dictionary takes over past a handful (many connections on one partition would make
+        // the search quadratic on the flusher thread).
         var tokens: [(receiver: any BrokerReceiver, tokens: [UInt64])] = []
+        var byReceiver: [ObjectIdentifier: Int] = [:]
         var promises: [StorePromise] = []
         for waiter in waiters {
             switch waiter {
             case .receiver(let receiver, let token):
-                if let index = tokens.firstIndex(where: { $0.receiver === receiver }) {
+                let index: Int?
+                if tokens.count < Self.receiversSearchedMax {
+                    index = tokens.firstIndex(where: { $0.receiver === receiver })
+                } else {
+                    if byReceiver.isEmpty {
+                        for (position, entry) in tokens.enumerated() { byReceiver[ObjectIdentifier(entry.receiver)] = position }
+                    }
+                    index = byReceiver[ObjectIdentifier(receiver)]
+                }
+                if let index {
                     tokens[index].tokens.append(token)
                 } else {
+                    if !byReceiver.isEmpty { byReceiver[ObjectIdentifier(receiver)] = tokens.count }
                     tokens.append((receiver, [token]))
                 }
             case .promise(let promise):
@@ -137,6 +150,9 @@ final class PartitionStoreWaiters: @unchecked Sendable {
             Self.settle(promises, failure: failure)
         }
     }
+
+    /// Receivers of one fsync looked for in a list before a dictionary takes over.
+    static let receiversSearchedMax = 8
 
     private static func settle(_ promises: [StorePromise], failure: BrokerError?) {
         for promise in promises {
