@@ -58,7 +58,10 @@ import Testing
         commands.append(Self.publish("no route", token: 202, routingKey: "nowhere"))
         commands.append(Self.publish(String(repeating: "x", count: 10), token: 203, persistent: false))
         broker.perform(vhost: "/", commands, receiver: receiver)
-        #expect(receiver.wait { receiver.storedTokens.withLockedValue { $0.count } == 200 })
+        // The stores come from the flusher thread and may arrive before the outcomes: both awaited.
+        #expect(receiver.wait {
+            receiver.storedTokens.withLockedValue { $0.count } == 200 && !receiver.publishedCalls.withLockedValue { $0.isEmpty }
+        })
         let calls = receiver.publishedCalls.withLockedValue { $0 }
         #expect(calls.count == 1)
         let results = try #require(calls.first)

@@ -79,10 +79,9 @@ final class QueuePartition {
         keep((start: base, messages: fresh.messages, used: useClock, bytes: fresh.bytes), consumedBelow: consumedBelow)
     }
 
-    /// Adds a window, in place of the least recently used one when all are taken.
-    /// A window wholly below `consumedBelow` goes first, else the least recently used: a
-    /// reader behind the publishers reads the oldest window next, so recency alone would
-    /// evict the window it is about to read.
+    /// Adds a window. When all are taken, one wholly below `consumedBelow` gives way first,
+    /// else the least recently used: a reader behind the publishers reads the oldest window
+    /// next, so recency alone would evict the window it is about to read.
     private func keep(_ window: (start: UInt64, messages: [Message], used: UInt64, bytes: Int),
                       consumedBelow: UInt64 = 0) {
         if readAhead.count < Self.readAheadWindows {

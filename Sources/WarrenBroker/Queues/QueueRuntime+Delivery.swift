@@ -9,9 +9,7 @@ extension QueueRuntime {
     /// acceptance time, so `x-message-ttl: 0` reaches a consumer that is ready, as in RabbitMQ,
     /// however long the step from storing to dispatching takes.
     func dispatch(acceptedAt: Int64? = nil) throws {
-        // One batch per sink, found by identity: a dispatch mostly serves one or two sinks.
-        var batches: [(sink: any DeliverySink, deliveries: [Delivery])] = []
-        var lastBatch = 0
+        var batches = GroupedByObject<any DeliverySink, Delivery>()
         let now = acceptedAt ?? host?.nowMilliseconds ?? 0
         for group in groups.values where !group.members.isEmpty {
             let expires = checksExpiry && group.name == Self.defaultGroup
@@ -46,7 +44,7 @@ extension QueueRuntime {
                 }
                 let id = member.id
                 let message = try partition.read(offset, queue: definition.name)
-                if moved.last != index && !moved.contains(index) { moved.append(index) }
+                if !moved.contains(index) { moved.append(index) }
                 if group.name == Self.defaultGroup { leftReady(message) }
                 if expires && isExpired(message, offset: offset, partition: index, now: now) {
                     group.partitions[index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
@@ -61,22 +59,14 @@ extension QueueRuntime {
                 if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
                 annotateAckTimeout(&delivery)
                 counted(delivery)
-                if lastBatch >= batches.count || batches[lastBatch].sink !== member.sink {
-                    if let found = batches.firstIndex(where: { $0.sink === member.sink }) {
-                        lastBatch = found
-                    } else {
-                        lastBatch = batches.count
-                        batches.append((member.sink, []))
-                    }
-                }
-                batches[lastBatch].deliveries.append(delivery)
+                batches.append(delivery, to: member.sink)
                 idle = 0
                 index = (index + 1) % partitions.count
             }
             group.nextPartition = index
             for index in moved { recordCursor(of: group, in: partitions[index]) }
         }
-        for (sink, deliveries) in batches { sink.deliver(deliveries) }
+        for (sink, deliveries) in batches.groups { sink.deliver(deliveries) }
         scheduleHeadExpiry()
     }
 

@@ -67,25 +67,15 @@ final class PartitionStoreWaiters: @unchecked Sendable {
     func add(offset: Int64, _ waiter: StoreWaiter) {
         // The watermark is read under the mutex the listener takes: either the listener's
         // `durable(below:)` finds the waiter, or this sees the watermark past it.
-        let covered: (Bool, BrokerError?) = lock.withLock {
-            if let failed = self.failure { return (true, failed) }
-            if offset < durableOffset() { return (true, nil) }
+        let covered: Result<Void, BrokerError>? = lock.withLock {
+            if let failed = self.failure { return .failure(failed) }
+            if offset < durableOffset() { return .success(()) }
             waiting.append((offset, waiter))
-            return (false, nil)
+            return nil
         }
-        guard covered.0 else { return }
-        let outcome = covered.1
-        switch waiter {
-        case .receiver(let receiver, let token):
-            receiver.stored([token], failure: outcome)
-        case .promise(let promise):
-            let settle = UnsafeTransfer([promise])
-            if let loop {
-                loop.execute { Self.settle(settle.value, failure: outcome) }
-            } else {
-                Self.settle(settle.value, failure: outcome)
-            }
-        }
+        guard let covered else { return }
+        let outcome: BrokerError? = if case .failure(let error) = covered { error } else { nil }
+        resolve([waiter], failure: outcome, promisesLater: true)
     }
 
     /// Everything below `highWatermark` is durable: tells each receiver once, with all of
@@ -111,48 +101,28 @@ final class PartitionStoreWaiters: @unchecked Sendable {
         resolve(all, failure: error)
     }
 
-    private func resolve(_ waiters: [StoreWaiter], failure: BrokerError?) {
+    /// Tells each receiver once with all of its tokens, and settles the promises on the broker
+    /// loop: in a later task when `promisesLater` (their publish is still counting its stores),
+    /// else at once if already there.
+    private func resolve(_ waiters: [StoreWaiter], failure: BrokerError?, promisesLater: Bool = false) {
         guard !waiters.isEmpty else { return }
-        // Most fsyncs cover one publisher or a few: they are searched in a list, and a
-        // dictionary takes over past a handful (many connections on one partition would make
-        // the search quadratic on the flusher thread).
-        var tokens: [(receiver: any BrokerReceiver, tokens: [UInt64])] = []
-        var byReceiver: [ObjectIdentifier: Int] = [:]
+        var tokens = GroupedByObject<any BrokerReceiver, UInt64>()
         var promises: [StorePromise] = []
         for waiter in waiters {
             switch waiter {
-            case .receiver(let receiver, let token):
-                let index: Int?
-                if tokens.count < Self.receiversSearchedMax {
-                    index = tokens.firstIndex(where: { $0.receiver === receiver })
-                } else {
-                    if byReceiver.isEmpty {
-                        for (position, entry) in tokens.enumerated() { byReceiver[ObjectIdentifier(entry.receiver)] = position }
-                    }
-                    index = byReceiver[ObjectIdentifier(receiver)]
-                }
-                if let index {
-                    tokens[index].tokens.append(token)
-                } else {
-                    if !byReceiver.isEmpty { byReceiver[ObjectIdentifier(receiver)] = tokens.count }
-                    tokens.append((receiver, [token]))
-                }
-            case .promise(let promise):
-                promises.append(promise)
+            case .receiver(let receiver, let token): tokens.append(token, to: receiver)
+            case .promise(let promise): promises.append(promise)
             }
         }
-        for (receiver, stored) in tokens { receiver.stored(stored, failure: failure) }
+        for (receiver, stored) in tokens.groups { receiver.stored(stored, failure: failure) }
         guard !promises.isEmpty else { return }
         let settle = UnsafeTransfer(promises)
-        if let loop, !loop.inEventLoop {
+        if let loop, promisesLater || !loop.inEventLoop {
             loop.execute { Self.settle(settle.value, failure: failure) }
         } else {
             Self.settle(promises, failure: failure)
         }
     }
-
-    /// Receivers of one fsync looked for in a list before a dictionary takes over.
-    static let receiversSearchedMax = 8
 
     private static func settle(_ promises: [StorePromise], failure: BrokerError?) {
         for promise in promises {
