@@ -36,6 +36,10 @@ extension BrokerState {
             }
         }
         dispatch(touched)
+        // The batch's journal entries (acks, cursors) are written before anything the connection
+        // sent after it runs: a later round trip on it (a passive declare, say) finds them in
+        // the file, not waiting in a task behind it.
+        if !journalsToWrite.isEmpty { writeJournals() }
         if !results.isEmpty { receiver.published(results) }
     }
 
