@@ -28,7 +28,14 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     private var pending = ByteBuffer()
     /// Set after a hard error: the rest of the byte stream is not parsed.
     private var discardingInput = false
+    /// Output not yet flushed. Empty (no storage) between flushes: an idle connection holds no
+    /// output buffer, whatever its last burst was.
     private var outbound = ByteBuffer()
+    /// The capacity the next output buffer starts with: the last flush's size, within bounds,
+    /// so a batch of deliveries does not grow the buffer by doubling and copying.
+    private var outboundCapacity = 4096
+    /// Bytes of output buffer the connection holds now (0 once flushed).
+    package var heldOutputCapacity: Int { outbound.capacity }
     private var readingBatch = false
     /// True while a read's frames are handled: broker commands wait for its end.
     var isReading: Bool { readingBatch }
@@ -59,7 +66,6 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     }
 
     public func channelActive(context: ChannelHandlerContext) {
-        outbound = context.channel.allocator.buffer(capacity: 4096)
         timers.startHandshakeTimer(context: context, handler: self,
                                    seconds: machine.configuration.handshakeTimeoutSeconds)
         context.fireChannelActive()
@@ -174,11 +180,18 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     /// Writes one method frame into the pending output.
     func write(channel: UInt16, _ method: Method) {
+        prepareOutbound()
         outbound.writeAMQPFrame(channel: channel, method: method)
+    }
+
+    /// Gives the output its buffer at the first write after a flush.
+    @inline(__always) private func prepareOutbound() {
+        if outbound.capacity == 0 { outbound.reserveCapacity(outboundCapacity) }
     }
 
     /// Writes a message: method, content header (properties as stored) and body frames.
     func writeContent(channel: UInt16, method: Method, message: Message) {
+        prepareOutbound()
         outbound.writeAMQPFrame(channel: channel, method: method)
         outbound.writeAMQPContentHeader(channel: channel, bodySize: UInt64(message.body.readableBytes),
                                         rawProperties: message.properties)
@@ -188,6 +201,7 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     /// Writes a `basic.deliver` with its content, `properties` in place of the message's.
     func writeDelivery(channel: UInt16, consumerTag: String, deliveryTag: UInt64, redelivered: Bool,
                        message: Message, properties: ByteBuffer) {
+        prepareOutbound()
         outbound.writeAMQPDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: deliveryTag,
                                    redelivered: redelivered, exchange: message.exchange, routingKey: message.routingKey,
                                    rawProperties: properties, body: message.body, frameSizeBytesMax: machine.frameMax)
@@ -201,12 +215,14 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     func flush(context: ChannelHandlerContext) {
         guard outbound.readableBytes > 0 else { return }
         let bytes = outbound
-        // Sized like the last flush (within bounds), so a batch of deliveries does not grow
-        // the buffer by doubling and copying.
-        outbound = context.channel.allocator.buffer(capacity: min(max(4096, bytes.readableBytes), 256 << 10))
+        outboundCapacity = min(max(4096, bytes.readableBytes), 256 << 10)
+        outbound = Self.noOutput
         timers.bytesSent()
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
+
+    /// A buffer without storage of its own (capacity 0), shared by every idle connection.
+    private static let noOutput = ByteBuffer()
 
     func decoderFrameMax(_ frameMax: UInt32) {
         decoder?.frameSizeBytesMax = frameMax
