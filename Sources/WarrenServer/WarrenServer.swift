@@ -88,6 +88,7 @@ public final class WarrenServer: Sendable {
         precondition(!listeners.isEmpty, "at least one AMQP listener (plain or TLS) must run")
         self.listeners = listeners
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = listeners.map { .init(service: $0) }
+        services.append(.init(service: HeapTrimmer()))
         if var management = configuration.management {
             management.productVersion = WarrenVersion.string
             management.metricsRegistry = Self.metricsRegistry
