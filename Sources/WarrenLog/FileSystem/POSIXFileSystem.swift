@@ -124,7 +124,12 @@ final class POSIXFile: LogFile, @unchecked Sendable {
         do { return try descriptor.seek(offset: 0, from: SystemPackage.FileDescriptor.SeekOrigin.end) } catch { throw fail("lseek", error) }
     }
 
+    /// A file already `size` bytes long is left alone. ext4 marks a file truncated to zero, even
+    /// one that was empty already, to be written back when it is closed (its `auto_da_alloc`):
+    /// every new segment was so marked, and closing one (retention removing it, read or not)
+    /// wrote its unsynced pages to disk first, up to 64 MiB, on the thread that let it go.
     func truncate(to size: Int64) throws {
+        if try self.size() == size { return }
         do { try descriptor.resize(to: size) } catch { throw fail("ftruncate", error) }
     }
 
