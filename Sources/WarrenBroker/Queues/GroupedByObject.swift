@@ -6,29 +6,25 @@
 /// object starts a dictionary, so many objects cost one lookup each rather than a search.
 struct GroupedByObject<Object, Element> {
     private(set) var groups: [(object: Object, elements: [Element])] = []
-    private var ids: [ObjectIdentifier] = []
+    /// The object the last element went to, and its group.
+    private var last: (id: ObjectIdentifier, position: Int)?
+    /// Each object's group, once there are two (with one, `last` says it).
     private var positions: [ObjectIdentifier: Int] = [:]
-    private var last = 0
 
     mutating func append(_ element: Element, to object: Object) {
         let id = ObjectIdentifier(object as AnyObject)
-        if last < ids.count && ids[last] == id {
-            groups[last].elements.append(element)
+        if let last, last.id == id {
+            groups[last.position].elements.append(element)
             return
         }
-        if ids.isEmpty {
-            ids.append(id)
-            groups.append((object, [element]))
-            return
-        }
-        if positions.isEmpty { positions[ids[0]] = 0 }
+        // While there is one group, `last` is it: it enters the dictionary as a second appears.
+        if let last, positions.isEmpty { positions[last.id] = last.position }
         if let position = positions[id] {
-            last = position
             groups[position].elements.append(element)
+            last = (id, position)
         } else {
-            last = groups.count
-            positions[id] = last
-            ids.append(id)
+            last = (id, groups.count)
+            if !groups.isEmpty { positions[id] = groups.count }
             groups.append((object, [element]))
         }
     }
