@@ -102,8 +102,8 @@ extension Broker {
         }
     }
 
-    /// The front door wrote `count` deliveries of `consumer` and can take more: they return to
-    /// its window (`BrokerLimits.consumerWindowDeliveries`) and dispatch goes on.
+    /// The front door wrote deliveries of `consumer` costing `count` and can take more: they
+    /// return to its window (`BrokerLimits.consumerWindow`, `deliveryCost`) and dispatch goes on.
     public func grantDeliveries(vhost: String, queue: String, consumer: ConsumerID, count: Int) {
         _ = onLoop { state in
             var touched = DispatchSet()

@@ -193,7 +193,9 @@ extension BrokerSession {
         // was taken before, and a closed connection grants nothing.
         handler.flushIfIdle(context: context)
         guard context.channel.isActive else { return }
-        pendingGrants[grantKey, default: 0] += deliveries.count
+        pendingGrants[grantKey, default: 0] += deliveries.reduce(0) {
+            $0 + BrokerLimits.deliveryCost(bodyBytes: $1.message.body.readableBytes)
+        }
         if context.channel.isWritable { grantDeliveries() }
     }
 

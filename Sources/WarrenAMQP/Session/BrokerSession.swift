@@ -27,8 +27,9 @@ final class BrokerSession {
     let context: ChannelHandlerContext
     var channels = ChannelTable<ChannelSession>()
     private var nextConsumerNumber: UInt64 = 0
-    /// Deliveries written per consumer and not yet granted back to the broker (flow control:
-    /// granted once the socket is writable, see `BrokerLimits.consumerWindowDeliveries`).
+    /// The window cost of deliveries written per consumer and not yet granted back to the
+    /// broker (flow control: granted once the socket is writable, see
+    /// `BrokerLimits.consumerWindow`).
     var pendingGrants: [DeliveryGrantKey: Int] = [:]
     /// Publishes handed to the broker and not yet stored, and their body bytes; the socket is
     /// not read while they are over the connection's limits (see BrokerSession+Flow.swift).

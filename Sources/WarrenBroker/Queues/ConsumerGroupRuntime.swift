@@ -17,10 +17,11 @@ final class ConsumerGroupRuntime {
         /// The channel-wide limit of `basic.qos` with global=true, if set.
         var channelPrefetch: ChannelPrefetch?
         var unacked = 0
-        /// Deliveries the front door takes before it grants more (`Broker.grantDeliveries`): it
-        /// grants them back once written and its socket is writable, so a client that stops
-        /// reading holds at most this many, whatever its prefetch or no-ack.
-        var window = BrokerLimits.consumerWindowDeliveries
+        /// What the front door takes before it grants more (`Broker.grantDeliveries`), in
+        /// `BrokerLimits.deliveryCost` units: it grants them back once written and its socket
+        /// is writable, so a client that stops reading holds at most this much, whatever its
+        /// prefetch or no-ack.
+        var window = BrokerLimits.consumerWindow
 
         init(id: ConsumerID, sink: any DeliverySink, noAck: Bool, prefetch: Int, exclusive: Bool, priority: Int = 0,
              channelPrefetch: ChannelPrefetch? = nil) {
@@ -82,9 +83,10 @@ final class ConsumerGroupRuntime {
         if member.unacked > 0 { departed[id] = member }
     }
 
-    /// Counts a delivery to `id` against its prefetch limits.
-    func delivered(to member: Member) {
-        member.window -= 1
+    /// Counts a delivery to `member` against its prefetch limits, and its cost against the
+    /// front door's window.
+    func delivered(to member: Member, cost: Int) {
+        member.window -= cost
         member.unacked += 1
         member.channelPrefetch?.unacked += 1
     }

@@ -52,7 +52,7 @@ extension QueueRuntime {
                     continue
                 }
                 let count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
-                group.delivered(to: member)
+                group.delivered(to: member, cost: BrokerLimits.deliveryCost(bodyBytes: message.body.readableBytes))
                 if member.noAck { settle(offset, partition: partition, in: group) }
                 var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                         message: message, redelivered: count > 1, consumer: id)
