@@ -48,6 +48,31 @@ struct LiveBrokerTests {
         #expect(received == ["hello"])
     }
 
+    /// 6,000 messages of 8 KiB to a no-ack consumer: several times the broker's delivery window
+    /// (Warren counts an 8 KiB delivery as 3 units of 4,096), so the consumer gets them all only
+    /// if the front door gives back exactly what each written delivery cost.
+    @Test func aNoAckConsumerGetsSeveralWindowsOfLargeMessages() async throws {
+        let connection = try await Live.connect()
+        let channel = try await connection.openChannel()
+        let queue = Live.queueName("window")
+        _ = try await channel.queueDeclare(queue, exclusive: true)
+        try await channel.confirmSelect()
+        let body = ByteBuffer(repeating: UInt8(ascii: "w"), count: 8192)
+        for _ in 0..<6000 { channel.basicPublish(routingKey: queue, body: body) }
+        try await withTimeout(30, "confirms") { try await channel.waitForConfirms() }
+        let consumer = try await channel.consume(queue: queue, noAck: true)
+        let count = try await withTimeout(30, "6000 deliveries") {
+            var count = 0
+            for try await delivery in consumer {
+                if delivery.body.readableBytes == 8192 { count += 1 }
+                if count == 6000 { break }
+            }
+            return count
+        }
+        #expect(count == 6000)
+        try await connection.close()
+    }
+
     @Test func publishesAThousandWithConfirmsAndConsumesThemAll() async throws {
         let connection = try await Live.connect()
         let channel = try await connection.openChannel()

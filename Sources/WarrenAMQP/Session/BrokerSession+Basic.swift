@@ -171,6 +171,7 @@ extension BrokerSession {
         let consumer = channels[channel]!.consumers[consumerTag]!
         let noAck = consumer.noAck
         let grantKey = DeliveryGrantKey(queue: consumer.queue, consumer: consumer.id)
+        var windowCost = 0
         for (index, delivery) in deliveries.enumerated() {
             // A write that fails closes the connection, and with it every channel of the session:
             // the deliveries not written yet go back to their queue (no-ack ones are settled).
@@ -188,14 +189,13 @@ extension BrokerSession {
             }
             handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
                                   redelivered: delivery.redelivered, message: delivery.message, properties: properties)
+            windowCost += BrokerLimits.deliveryCost(bodyBytes: delivery.message.body.readableBytes)
         }
         // Flushing may find the socket gone and close the session's channels at once: the key
         // was taken before, and a closed connection grants nothing.
         handler.flushIfIdle(context: context)
         guard context.channel.isActive else { return }
-        pendingGrants[grantKey, default: 0] += deliveries.reduce(0) {
-            $0 + BrokerLimits.deliveryCost(bodyBytes: $1.message.body.readableBytes)
-        }
+        pendingGrants[grantKey, default: 0] += windowCost
         if context.channel.isWritable { grantDeliveries() }
     }
 
