@@ -109,6 +109,49 @@ import Testing
         #expect(decoded.map(\.record) == Self.records)
     }
 
+    @Test func viewsReadTheSameRecordsInPlace() throws {
+        var buffer = ByteBuffer()
+        RecordBatchV2.encode(Self.records, baseOffset: 42, leaderEpoch: 0, into: &buffer)
+        let batch = try #require(try RecordBatchV2.decodeBatch(from: &buffer))
+        var views: [RecordView] = []
+        try batch.forEachRecordView { views.append($0) }
+        #expect(views.map(\.offset) == [42, 43, 44])
+        #expect(views.map(\.timestamp) == Self.records.map(\.timestamp))
+        #expect(views.map(\.key) == Self.records.map(\.key))
+        #expect(views.map(\.value) == Self.records.map(\.value))
+        #expect(views.map { $0.headers.count } == Self.records.map(\.headers.count))
+        for (view, record) in zip(views, Self.records) {
+            #expect(view.headers.map { String(buffer: $0.name) } == record.headers.map(\.name))
+            #expect(view.headers.map(\.value) == record.headers.map(\.value))
+            #expect(StoredRecord(view).record == record)
+        }
+    }
+
+    /// A record whose header name runs past the record (with a CRC that matches, as a buggy
+    /// writer would make it) is refused with the reason, not read.
+    @Test func aHeaderNamePastItsRecordIsMalformed() throws {
+        let record = LogRecord(value: ByteBuffer(string: "v"), headers: [.init(name: "x", value: ByteBuffer(string: "abc"))],
+                               timestamp: 0)
+        var buffer = ByteBuffer()
+        RecordBatchV2.encode([record], baseOffset: 0, leaderEpoch: 0, into: &buffer)
+        var bytes = Array(buffer.readableBytesView)
+        // After the 61-byte batch header: length, attributes, timestamp and offset deltas, key
+        // (null), value length, "v", header count, then the name's length.
+        let nameLength = RecordBatchV2.headerBytes + 8
+        #expect(bytes[nameLength] == 0x02 && bytes[nameLength + 1] == UInt8(ascii: "x"))
+        bytes[nameLength] = 0x7E  // 63 bytes: past the end of the record.
+        let crc = CRC32C.checksum(Array(bytes[21...]))
+        bytes.replaceSubrange(17..<21, with: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
+        var input = ByteBuffer(bytes: bytes)
+        let batch = try #require(try RecordBatchV2.decodeBatch(from: &input))
+        #expect {
+            try batch.forEachRecordView { _ in }
+        } throws: { error in
+            if case LogError.malformedBatch(_, reason: "header name") = error { return true }
+            return false
+        }
+    }
+
     @Test func everyFlippedBitIsCaught() throws {
         var buffer = ByteBuffer()
         RecordBatchV2.encode(Self.records, baseOffset: 0, leaderEpoch: 0, into: &buffer)

@@ -13,25 +13,40 @@ extension Message {
         var records = MessageRecords()
         return records.record(for: self)
     }
+}
 
-    /// Rebuilds a message from its record.
-    init(record: LogRecord) {
-        var exchange = ""
+/// Rebuilds messages from their records, read in place. Consecutive records mostly share their
+/// exchange and routing key: each string is made once and shared while the bytes repeat, so a
+/// message read back allocates nothing of its own.
+struct MessageReader {
+    private var exchange: (bytes: ByteBuffer, name: String) = (ByteBuffer(), "")
+    private var routingKey: (bytes: ByteBuffer, name: String) = (ByteBuffer(), "")
+
+    mutating func message(from record: RecordView) -> Message {
         var properties = ByteBuffer()
         var persistent = false
         var expiration: Int64?
+        var exchangeName = ""
         for header in record.headers {
-            switch header.name {
-            case "x": exchange = String(buffer: header.value)
-            case "p": properties = header.value
-            case "d": persistent = true
-            case "e": expiration = header.value.getInteger(at: header.value.readerIndex, as: Int64.self)
+            // The names are one letter (see the layout above); others are not ours and skipped.
+            guard header.name.readableBytes == 1, let letter = header.name.getInteger(at: header.name.readerIndex, as: UInt8.self)
+            else { continue }
+            switch letter {
+            case UInt8(ascii: "x"): exchangeName = Self.string(header.value, cached: &exchange)
+            case UInt8(ascii: "p"): properties = header.value
+            case UInt8(ascii: "d"): persistent = true
+            case UInt8(ascii: "e"): expiration = header.value.getInteger(at: header.value.readerIndex, as: Int64.self)
             default: continue
             }
         }
-        self.init(exchange: exchange, routingKey: record.key.map { String(buffer: $0) } ?? "",
-                  properties: properties, body: record.value, persistent: persistent, timestamp: record.timestamp,
-                  expiration: expiration)
+        let key = record.key.map { Self.string($0, cached: &routingKey) } ?? ""
+        return Message(exchange: exchangeName, routingKey: key, properties: properties, body: record.value,
+                       persistent: persistent, timestamp: record.timestamp, expiration: expiration)
+    }
+
+    private static func string(_ bytes: ByteBuffer, cached: inout (bytes: ByteBuffer, name: String)) -> String {
+        if bytes != cached.bytes { cached = (bytes, String(buffer: bytes)) }
+        return cached.name
     }
 }
 

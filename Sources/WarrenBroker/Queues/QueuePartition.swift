@@ -39,21 +39,26 @@ final class QueuePartition {
                 return window.messages[Int(offset - window.start)]
             }
         }
-        let records = try log.readRecords(from: Int64(offset), maxBytes: Self.readAheadBytes,
-                                          maxRecords: Self.readAheadRecords)
-        guard let first = records.first, first.offset == Int64(offset) else {
-            throw BrokerError(.internalError, "offset \(offset) of partition \(index) of queue '\(queue)' is missing from its log")
-        }
         var messages: [Message] = []
-        messages.reserveCapacity(records.count)
+        messages.reserveCapacity(Self.readAheadRecords)
         var bytes = 0
-        for (position, stored) in records.enumerated() where stored.offset == Int64(offset) + Int64(position) {
-            let message = Message(record: stored.record)
+        var reader = MessageReader()
+        var contiguous = true
+        try log.forEachRecord(from: Int64(offset), maxBytes: Self.readAheadBytes, maxRecords: Self.readAheadRecords) { record in
+            // The window holds the run of offsets from `offset` on.
+            guard contiguous, record.offset == Int64(offset) + Int64(messages.count) else {
+                contiguous = false
+                return
+            }
+            let message = reader.message(from: record)
             bytes += message.body.readableBytes + message.properties.readableBytes
             messages.append(message)
         }
+        guard let first = messages.first else {
+            throw BrokerError(.internalError, "offset \(offset) of partition \(index) of queue '\(queue)' is missing from its log")
+        }
         keep((start: offset, messages: messages, used: useClock, bytes: bytes))
-        return messages[0]
+        return first
     }
 
     /// Keeps messages just appended at `base` as the newest window, as a read would give them
@@ -130,10 +135,12 @@ final class QueuePartition {
     /// Up to `count` messages from `offset` on, by offset, in one read (expiry walks heads
     /// with it instead of reading one record at a time).
     func readAhead(from offset: UInt64, count: Int) throws -> [UInt64: Message] {
-        let records = try log.readRecords(from: Int64(offset), maxBytes: LogLimits.batchBytesMax, maxRecords: count)
         var messages: [UInt64: Message] = [:]
-        messages.reserveCapacity(records.count)
-        for stored in records { messages[UInt64(stored.offset)] = Message(record: stored.record) }
+        messages.reserveCapacity(count)
+        var reader = MessageReader()
+        try log.forEachRecord(from: Int64(offset), maxBytes: LogLimits.batchBytesMax, maxRecords: count) { record in
+            messages[UInt64(record.offset)] = reader.message(from: record)
+        }
         return messages
     }
 

@@ -53,12 +53,26 @@ extension PartitionLog {
         from offset: Int64, maxBytes: Int, maxRecords: Int = .max, isolation: ReadIsolation = .logEnd
     ) throws -> [StoredRecord] {
         var result: [StoredRecord] = []
-        for batch in try read(from: offset, maxBytes: maxBytes, maxRecords: maxRecords, isolation: isolation) {
-            try batch.forEachRecord { record in
-                if record.offset >= offset && result.count < maxRecords { result.append(record) }
-            }
+        try forEachRecord(from: offset, maxBytes: maxBytes, maxRecords: maxRecords, isolation: isolation) {
+            result.append(StoredRecord($0))
         }
         return result
+    }
+
+    /// Calls `body` with the records `readRecords` would return, read in place: nothing is
+    /// allocated per record (see `RecordView`).
+    public func forEachRecord(
+        from offset: Int64, maxBytes: Int, maxRecords: Int = .max, isolation: ReadIsolation = .logEnd,
+        _ body: (RecordView) throws -> Void
+    ) throws {
+        var taken = 0
+        for batch in try read(from: offset, maxBytes: maxBytes, maxRecords: maxRecords, isolation: isolation) {
+            try batch.forEachRecordView { record in
+                guard record.offset >= offset && taken < maxRecords else { return }
+                taken += 1
+                try body(record)
+            }
+        }
     }
 
     /// Walks the batches of the segment holding `offset`, from the batch holding it, calling

@@ -26,6 +26,11 @@ public struct RecordBatch: Sendable {
 
     /// Calls `body` with each record of the batch, in order.
     public func forEachRecord(_ body: (StoredRecord) throws -> Void) throws {
+        try forEachRecordView { try body(StoredRecord($0)) }
+    }
+
+    /// Calls `body` with each record of the batch, in order, read in place (no allocation).
+    public func forEachRecordView(_ body: (RecordView) throws -> Void) throws {
         var cursor = bytes
         cursor.moveReaderIndex(forwardBy: RecordBatchV2.headerBytes)
         for _ in 0..<Int(header.recordCount) {
@@ -38,7 +43,7 @@ public struct RecordBatch: Sendable {
         .malformedBatch(baseOffset: header.baseOffset, reason: reason)
     }
 
-    private func decodeRecord(_ cursor: inout ByteBuffer) throws -> StoredRecord {
+    private func decodeRecord(_ cursor: inout ByteBuffer) throws -> RecordView {
         guard let length = cursor.readVarint(), length >= 0, Int(length) <= cursor.readableBytes,
             var body = cursor.readSlice(length: Int(length))
         else { throw malformed("record length") }
@@ -50,19 +55,15 @@ public struct RecordBatch: Sendable {
         let value = try readBytes(&body, nullable: true) ?? ByteBuffer()
         guard let headerCount = body.readVarint(), headerCount >= 0, headerCount <= Int64(body.readableBytes)
         else { throw malformed("header count") }
-        var headers: [LogRecord.Header] = []
-        headers.reserveCapacity(Int(headerCount))
-        for _ in 0..<Int(headerCount) {
-            guard let nameLength = body.readVarint(), nameLength >= 0, Int(nameLength) <= body.readableBytes,
-                let name = body.readString(length: Int(nameLength))
-            else { throw malformed("header name") }
-            let headerValue = try readBytes(&body, nullable: true) ?? ByteBuffer()
-            headers.append(LogRecord.Header(name: name, value: headerValue))
+        let headers: RecordHeaders
+        switch RecordHeaders.read(count: Int(headerCount), from: &body) {
+        case .success(let read): headers = read
+        case .failure(.name): throw malformed("header name")
+        case .failure(.value): throw malformed("byte string length")
         }
         guard body.readableBytes == 0 else { throw malformed("bytes after record headers") }
-        let record = LogRecord(
-            key: key, value: value, headers: headers, timestamp: header.baseTimestamp &+ timestampDelta)
-        return StoredRecord(offset: header.baseOffset + offsetDelta, record: record)
+        return RecordView(offset: header.baseOffset + offsetDelta, timestamp: header.baseTimestamp &+ timestampDelta,
+                          key: key, value: value, headers: headers)
     }
 
     private func readBytes(_ body: inout ByteBuffer, nullable: Bool) throws -> ByteBuffer? {

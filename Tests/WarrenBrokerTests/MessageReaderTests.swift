@@ -1,0 +1,49 @@
+import NIOCore
+import Testing
+import WarrenLog
+@testable import WarrenBroker
+
+/// Messages read back from their log records in place (`MessageReader`), as the read-ahead
+/// windows and expiry read them.
+@Suite struct MessageReaderTests {
+    private static func batch(_ records: [LogRecord]) throws -> RecordBatch {
+        var buffer = ByteBuffer()
+        RecordBatchV2.encode(records, baseOffset: 100, leaderEpoch: 0, into: &buffer)
+        return try #require(try RecordBatchV2.decodeBatch(from: &buffer))
+    }
+
+    private static func readBack(_ batch: RecordBatch) throws -> [Message] {
+        var reader = MessageReader()
+        var messages: [Message] = []
+        try batch.forEachRecordView { messages.append(reader.message(from: $0)) }
+        return messages
+    }
+
+    @Test func everyFieldComesBack() throws {
+        let messages = [
+            Message(exchange: "amq.direct", routingKey: "a routing key longer than fifteen bytes",
+                    properties: ByteBuffer(bytes: [0x10, 0, 2]), body: ByteBuffer(string: "first"),
+                    persistent: true, timestamp: 1_700_000_000_000, expiration: 60_000),
+            // Same exchange and key: the reader shares the strings it made.
+            Message(exchange: "amq.direct", routingKey: "a routing key longer than fifteen bytes",
+                    properties: ByteBuffer(), body: ByteBuffer(string: "second"),
+                    persistent: false, timestamp: 1_700_000_000_001),
+            // Others follow the bytes, not the previous record.
+            Message(exchange: "", routingKey: "q", properties: ByteBuffer(bytes: [0, 0]), body: ByteBuffer(),
+                    persistent: true, timestamp: 1_700_000_000_002, expiration: 0),
+            Message(exchange: "an exchange with a long name", routingKey: "", properties: ByteBuffer(bytes: [1]),
+                    body: ByteBuffer(string: "fourth"), persistent: false, timestamp: 1_700_000_000_003),
+        ]
+        #expect(try Self.readBack(try Self.batch(messages.map(\.logRecord))) == messages)
+    }
+
+    @Test func headersThatAreNotOursAreSkipped() throws {
+        let message = Message(exchange: "ex", routingKey: "rk", properties: ByteBuffer(bytes: [7]),
+                              body: ByteBuffer(string: "b"), persistent: true, timestamp: 5)
+        var record = message.logRecord
+        // After ours, so a reader matching on the first letter alone would take it.
+        record.headers.append(LogRecord.Header(name: "xp", value: ByteBuffer(string: "not an exchange")))
+        record.headers.append(LogRecord.Header(name: "q", value: ByteBuffer(string: "unknown")))
+        #expect(try Self.readBack(try Self.batch([record])) == [message])
+    }
+}
