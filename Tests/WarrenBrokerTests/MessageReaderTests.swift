@@ -34,7 +34,34 @@ import WarrenLog
             Message(exchange: "an exchange with a long name", routingKey: "", properties: ByteBuffer(bytes: [1]),
                     body: ByteBuffer(string: "fourth"), persistent: false, timestamp: 1_700_000_000_003),
         ]
-        #expect(try Self.readBack(try Self.batch(messages.map(\.logRecord))) == messages)
+        #expect(try Self.readBack(try Self.batch(Self.records(messages))) == messages)
+    }
+
+    /// One `MessageRecords` for the batch, as an append makes them: a record reuses the previous
+    /// record's headers only when they would be the same.
+    private static func records(_ messages: [Message]) -> [LogRecord] {
+        var records = MessageRecords()
+        return messages.map { records.record(for: $0) }
+    }
+
+    @Test func sharedHeadersFollowEveryChange() throws {
+        let properties = ByteBuffer(bytes: [0x10, 0, 2])
+        func message(_ exchange: String, persistent: Bool, properties: ByteBuffer, expiration: Int64? = nil) -> Message {
+            Message(exchange: exchange, routingKey: "rk", properties: properties, body: ByteBuffer(string: "b"),
+                    persistent: persistent, timestamp: 1, expiration: expiration)
+        }
+        let messages = [
+            message("e1", persistent: true, properties: properties),
+            message("e1", persistent: true, properties: properties),
+            message("e1", persistent: false, properties: properties),
+            message("e2", persistent: false, properties: properties),
+            message("e2", persistent: false, properties: ByteBuffer(bytes: [0x10, 0, 1])),
+            message("e2", persistent: false, properties: ByteBuffer(bytes: [0x10, 0, 1]), expiration: 5),
+            message("e2", persistent: false, properties: ByteBuffer(bytes: [0x10, 0, 1])),
+        ]
+        let records = Self.records(messages)
+        #expect(records == messages.map(\.logRecord))
+        #expect(try Self.readBack(try Self.batch(records)) == messages)
     }
 
     @Test func headersThatAreNotOursAreSkipped() throws {

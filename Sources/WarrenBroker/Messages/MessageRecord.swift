@@ -51,28 +51,47 @@ struct MessageReader {
 }
 
 /// Turns messages into log records. A batch's messages mostly share their exchange and routing
-/// key: their bytes are made once and shared (a `ByteBuffer` copy is a reference), so a record
-/// costs its headers array and nothing else.
+/// key, and often their properties: their bytes are made once and shared (a `ByteBuffer` copy
+/// is a reference), and a record whose headers would equal the previous record's reuses its
+/// headers array, so such a record costs no allocation of its own.
 struct MessageRecords {
     private var exchange: (name: String, bytes: ByteBuffer)?
     private var routingKey: (name: String, bytes: ByteBuffer)?
+    /// The previous record's headers when it had no expiration, and what they were made from
+    /// (beside `exchange`, which clears them when it changes).
+    private var lastHeaders: (properties: ByteBuffer, persistent: Bool, headers: [LogRecord.Header])?
     private static let persistentValue = ByteBuffer(bytes: [1])
 
     mutating func record(for message: Message) -> LogRecord {
-        if exchange?.name != message.exchange { exchange = (message.exchange, ByteBuffer(string: message.exchange)) }
+        if exchange?.name != message.exchange {
+            exchange = (message.exchange, ByteBuffer(string: message.exchange))
+            lastHeaders = nil
+        }
         if routingKey?.name != message.routingKey {
             routingKey = (message.routingKey, ByteBuffer(string: message.routingKey))
         }
-        var headers = [
-            LogRecord.Header(name: "x", value: exchange!.bytes),
-            LogRecord.Header(name: "p", value: message.properties),
-        ]
+        return LogRecord(key: routingKey!.bytes, value: message.body, headers: headers(for: message),
+                         timestamp: message.timestamp)
+    }
+
+    private mutating func headers(for message: Message) -> [LogRecord.Header] {
+        if message.expiration == nil, let last = lastHeaders, last.persistent == message.persistent,
+           last.properties == message.properties {
+            return last.headers
+        }
+        var headers: [LogRecord.Header] = []
+        headers.reserveCapacity(4)
+        headers.append(LogRecord.Header(name: "x", value: exchange!.bytes))
+        headers.append(LogRecord.Header(name: "p", value: message.properties))
         if message.persistent { headers.append(LogRecord.Header(name: "d", value: Self.persistentValue)) }
         if let expiration = message.expiration {
             var value = ByteBuffer()
             value.writeInteger(expiration)
             headers.append(LogRecord.Header(name: "e", value: value))
+            lastHeaders = nil
+        } else {
+            lastHeaders = (message.properties, message.persistent, headers)
         }
-        return LogRecord(key: routingKey!.bytes, value: message.body, headers: headers, timestamp: message.timestamp)
+        return headers
     }
 }
