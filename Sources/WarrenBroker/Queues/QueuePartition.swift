@@ -40,7 +40,8 @@ final class QueuePartition {
             }
         }
         var messages: [Message] = []
-        messages.reserveCapacity(Self.readAheadRecords)
+        // No more than the log holds from `offset` on: a window near the tail stays small.
+        messages.reserveCapacity(Int(min(UInt64(Self.readAheadRecords), logEnd > offset ? logEnd - offset : 1)))
         var bytes = 0
         var reader = MessageReader()
         var contiguous = true
@@ -136,7 +137,7 @@ final class QueuePartition {
     /// with it instead of reading one record at a time).
     func readAhead(from offset: UInt64, count: Int) throws -> [UInt64: Message] {
         var messages: [UInt64: Message] = [:]
-        messages.reserveCapacity(count)
+        messages.reserveCapacity(Int(min(UInt64(count), logEnd > offset ? logEnd - offset : 1)))
         var reader = MessageReader()
         try log.forEachRecord(from: Int64(offset), maxBytes: LogLimits.batchBytesMax, maxRecords: count) { record in
             messages[UInt64(record.offset)] = reader.message(from: record)
