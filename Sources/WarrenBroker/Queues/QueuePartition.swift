@@ -40,8 +40,7 @@ final class QueuePartition {
             }
         }
         var messages: [Message] = []
-        // No more than the log holds from `offset` on: a window near the tail stays small.
-        messages.reserveCapacity(Int(min(UInt64(Self.readAheadRecords), logEnd > offset ? logEnd - offset : 1)))
+        messages.reserveCapacity(recordsFrom(offset, atMost: Self.readAheadRecords))
         var bytes = 0
         var reader = MessageReader()
         var contiguous = true
@@ -122,6 +121,12 @@ final class QueuePartition {
         return (kept, added)
     }
 
+    /// How many records a read from `offset` can give, at most `limit`: room reserved for no
+    /// more than the log holds, so a window near the tail stays small.
+    private func recordsFrom(_ offset: UInt64, atMost limit: Int) -> Int {
+        Int(min(UInt64(limit), logEnd > offset ? logEnd - offset : 1))
+    }
+
     /// Forgets the read-ahead windows (their messages were purged or removed by retention).
     func dropReadAhead() {
         readAhead.removeAll()
@@ -137,7 +142,7 @@ final class QueuePartition {
     /// with it instead of reading one record at a time).
     func readAhead(from offset: UInt64, count: Int) throws -> [UInt64: Message] {
         var messages: [UInt64: Message] = [:]
-        messages.reserveCapacity(Int(min(UInt64(count), logEnd > offset ? logEnd - offset : 1)))
+        messages.reserveCapacity(recordsFrom(offset, atMost: count))
         var reader = MessageReader()
         try log.forEachRecord(from: Int64(offset), maxBytes: LogLimits.batchBytesMax, maxRecords: count) { record in
             messages[UInt64(record.offset)] = reader.message(from: record)
