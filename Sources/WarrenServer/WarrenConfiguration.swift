@@ -15,8 +15,13 @@ public struct WarrenConfiguration: Sendable {
     public var management: ManagementConfiguration? = ManagementConfiguration()
     /// Where durable state lives; created on start if missing.
     public var dataDirectory = "warren-data"
-    /// Event loops (threads) serving connections; defaults to one per core.
-    public var eventLoopThreads = System.coreCount
+    /// Event loops (threads): the broker core runs on the first, connections on all of them.
+    /// Defaults to one fewer than the cores (at least one), leaving a core for the flusher's
+    /// fsyncs and the kernel's network and disk work.
+    public var eventLoopThreads = WarrenConfiguration.defaultEventLoops(cores: System.coreCount)
+
+    /// The default number of event loops on a machine with `cores` cores.
+    public static func defaultEventLoops(cores: Int) -> Int { max(1, cores - 1) }
     /// Resource alarms: free disk space below this blocks publishers (RabbitMQ's 50 MB default).
     public var diskFreeLimitBytes: Int64 = 50_000_000
     /// Memory use above this fraction of physical memory blocks publishers.

@@ -24,10 +24,9 @@ public final class WarrenServer: Sendable {
     /// The first listener (the plain one unless it is turned off).
     public var listener: AMQPListener { listeners[0] }
     public let broker: Broker
-    /// The connections' event loops, one per core.
+    /// The event loops: the broker core runs on the first, connections on all of them
+    /// (docs/adr/0005-broker-on-a-connection-loop.md).
     let group: MultiThreadedEventLoopGroup
-    /// The broker core's loop: a thread of its own, so no connection's frames compete with it.
-    let brokerGroup: MultiThreadedEventLoopGroup
     let logger: Logger
     let services: ServiceGroup
     let definitions: SQLiteDefinitionsStore
@@ -65,8 +64,8 @@ public final class WarrenServer: Sendable {
         brokerConfiguration.loopbackOnlyUsers = configuration.amqp.connection.loopbackOnlyUsers
         brokerConfiguration.resourceLimits.diskFreeLimitBytes = configuration.diskFreeLimitBytes
         brokerConfiguration.resourceLimits.memoryHighWatermark = configuration.memoryHighWatermark
-        self.brokerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = brokerGroup.next()
+        // The first `next()`: the listeners' round-robin then starts on the other loops.
+        let loop = group.next()
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,
                              format: AMQPMessageFormat())
@@ -142,13 +141,11 @@ public final class WarrenServer: Sendable {
             try? await broker.shutdown().get()
             try? await definitions.close().get()
             try? await group.shutdownGracefully()
-            try? await brokerGroup.shutdownGracefully()
             throw error
         }
         try await broker.shutdown().get()
         try await definitions.close().get()
         try await group.shutdownGracefully()
-        try await brokerGroup.shutdownGracefully()
         logger.info("Warren stopped")
     }
 }

@@ -70,6 +70,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("frame-max"), help: "Largest frame offered to clients, in bytes (4096-1048576).")
     var frameMax = 131_072
 
+    @Option(name: .customLong("event-loops"),
+            help: "Event loop threads (1-256): the broker core runs on the first, connections on all. Default: one fewer than the cores, at least 1.")
+    var eventLoops: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -89,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         "host", "port", "management-port", "no-management", "data-dir", "heartbeat", "max-message-size", "tls-cert",
         "tls-key", "tls-ca", "tls-port", "tls-verify-peer", "tls-fail-if-no-peer-cert", "tls-login-from", "no-plain",
         "loopback-users", "user", "max-connections", "channel-max", "frame-max", "log-level", "disk-free-limit",
-        "vm-memory-high-watermark", "config",
+        "vm-memory-high-watermark", "event-loops", "config",
     ]
 
     /// `disk-free-limit` in bytes: a number, optionally with RabbitMQ's units.
@@ -146,6 +150,9 @@ struct Serve: AsyncParsableCommand {
         guard memoryHighWatermark > 0 && memoryHighWatermark <= 1 else {
             throw ValidationError("--vm-memory-high-watermark must be a fraction above 0 and at most 1, got \(memoryHighWatermark)")
         }
+        if let eventLoops, !(1...256).contains(eventLoops) {
+            throw ValidationError("--event-loops must be between 1 and 256, got \(eventLoops)")
+        }
         guard (0...65535).contains(managementPort) else {
             throw ValidationError("--management-port must be between 0 and 65535, got \(managementPort)")
         }
@@ -185,6 +192,7 @@ struct Serve: AsyncParsableCommand {
         configuration.managementHost = host
         configuration.managementPort = managementPort
         configuration.managementEnabled = !noManagement
+        if let eventLoops { configuration.eventLoopThreads = eventLoops }
         try await WarrenServer(configuration: configuration, logger: logger).run()
     }
 }

@@ -52,6 +52,8 @@ import Testing
         #expect(Self.refusal(["--config", "/nonexistent/warren.conf"]) == "cannot read config file /nonexistent/warren.conf")
         #expect(throws: (any Error).self) { try Self.parsed(["--config", try Self.file("port = 99999\n")]).validate() }
         #expect(throws: (any Error).self) { try Self.parsed(["--disk-free-limit", "5XB"]).validate() }
+        #expect(throws: (any Error).self) { try Self.parsed(["--event-loops", "0"]).validate() }
+        try Self.parsed(["--event-loops", "3"]).validate()
     }
 
     /// The config file's keys are exactly `warren serve`'s options.
