@@ -64,7 +64,7 @@ public final class WarrenServer: Sendable {
         brokerConfiguration.loopbackOnlyUsers = configuration.amqp.connection.loopbackOnlyUsers
         brokerConfiguration.resourceLimits.diskFreeLimitBytes = configuration.diskFreeLimitBytes
         brokerConfiguration.resourceLimits.memoryHighWatermark = configuration.memoryHighWatermark
-        // The first `next()`: the listeners' round-robin then starts on the other loops.
+        // Taken before anything else asks the group, so the broker core has its first loop.
         let loop = group.next()
         self.definitions = SQLiteDefinitionsStore(path: configuration.definitionsPath, eventLoop: loop, logger: logger)
         self.broker = Broker(configuration: brokerConfiguration, loop: loop, logger: logger, definitions: definitions,
