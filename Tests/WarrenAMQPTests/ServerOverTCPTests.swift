@@ -63,7 +63,7 @@ import WarrenServer
         let connection = try await AMQPConnection.connect(to: AMQPURL(port: port),
                                                           eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         let channel = try await connection.openChannel()
-        try await channel.queueDeclare("one-loop", durable: true)
+        _ = try await channel.queueDeclare("one-loop", durable: true)
         try await channel.confirmSelect().get()
         let tags = try await withThrowingTaskGroup(of: UInt64.self) { group in
             for index in 0..<50 {
