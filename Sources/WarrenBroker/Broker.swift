@@ -50,7 +50,7 @@ public final class Broker: Sendable {
         let flusher = LogFlusher(onFsync: { duration in
             let parts = duration.components
             fsyncTimer.recordNanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
-        })
+        }, niceness: configuration.flusherNiceness)
         self.flusher = flusher
         var storage = QueueStorage(root: FilePath(configuration.dataDirectory), flusher: flusher, loop: loop)
         storage.segmentBytes = configuration.segmentBytes

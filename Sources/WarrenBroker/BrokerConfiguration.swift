@@ -19,6 +19,9 @@ public struct BrokerConfiguration: Sendable {
     /// guarantee), `interval` (at most once per interval; confirms wait for it), or `never`
     /// (the OS decides; confirms do not wait). Transient queues never fsync.
     public var durableQueueDurability: DurabilityPolicy = .always
+    /// The niceness of the flusher thread (`LogFlusher`'s `niceness`): 10 by default, so the
+    /// event loops and any client on the same cores get the CPU first while an fsync runs.
+    public var flusherNiceness: Int32 = 10
     /// Segment size of queue logs.
     public var segmentBytes = LogLimits.segmentBytesDefault
     /// How often streams are checked for segments past `x-max-age`.

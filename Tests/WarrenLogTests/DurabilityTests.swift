@@ -164,6 +164,33 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
         if let memory = harness.memory { #expect(memory.syncCount == 1) }  // The sync at open only.
     }
 
+    /// The flusher lowers its own thread's priority as asked, and only its own: the thread
+    /// that made it keeps its niceness.
+    @Test func theFlusherThreadRunsAtItsNiceness() throws {
+        let own = Self.niceness()
+        let seen = Recorder<Int32>()
+        let flusher = LogFlusher(onFsync: { _ in seen.record(Self.niceness()) }, niceness: 7)
+        defer { flusher.shutdown() }
+        let harness = LogHarness(.memory)
+        defer { harness.cleanUp() }
+        let log = try PartitionLog.open(directory: harness.directory, fileSystem: harness.fileSystem,
+                                        clock: harness.clock, flusher: flusher)
+        defer { try? log.close() }
+        try appendRecords(log, 0, count: 3)
+        #expect(log.waitUntilDurable(2, timeout: .seconds(10)) != nil)
+        let niceness = seen.wait(for: 1)
+        #expect(niceness.first == max(7, own))
+        #expect(Self.niceness() == own)
+    }
+
+    static func niceness() -> Int32 {
+        #if canImport(Glibc)
+        getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #else
+        getpriority(PRIO_PROCESS, 0)
+        #endif
+    }
+
     @Test func oneFlusherServesManyLogs() throws {
         let flusher = LogFlusher()
         defer { flusher.shutdown() }

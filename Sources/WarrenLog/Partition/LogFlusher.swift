@@ -1,6 +1,11 @@
 // LogFlusher.swift: the thread that runs group commits (fsync) for one or more partition logs.
 
 import DequeModule
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A dedicated thread that `fsync`s partition logs, so the thread that owns a log never blocks
 /// on the disk. One flusher can serve many logs; logs waiting for it are served in turn, and
@@ -18,9 +23,28 @@ public final class LogFlusher: @unchecked Sendable {
     let onFsync: (@Sendable (Duration) -> Void)?
 
     /// Starts the flusher thread; `onFsync` hears each group commit's duration on it.
-    public init(onFsync: (@Sendable (Duration) -> Void)? = nil) {
+    ///
+    /// `niceness` above 0 lowers the thread's scheduling priority (`setpriority`, as `nice`):
+    /// its work is mostly the disk's, and when it shares the cores with event loops and
+    /// clients it then yields them the CPU, so a consumer woken while an fsync runs is not kept
+    /// waiting (docs/benchmarks.md, "The first stop of 2026-12-02"). Confirms still wait for
+    /// the fsync. Where the system refuses the change the thread keeps its priority.
+    public init(onFsync: (@Sendable (Duration) -> Void)? = nil, niceness: Int32 = 0) {
         self.onFsync = onFsync
-        startThread { [self] in run() }
+        startThread { [self] in
+            if niceness != 0 { Self.setThreadNiceness(niceness) }
+            run()
+        }
+    }
+
+    /// The calling thread's niceness (on Linux `setpriority(PRIO_PROCESS, 0, …)` names the
+    /// calling thread, not the whole process).
+    static func setThreadNiceness(_ niceness: Int32) {
+        #if canImport(Glibc)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        #else
+        _ = setpriority(PRIO_PROCESS, 0, niceness)
+        #endif
     }
 
     /// Stops the thread once the logs already queued have been flushed. Idempotent.
