@@ -164,8 +164,9 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
         if let memory = harness.memory { #expect(memory.syncCount == 1) }  // The sync at open only.
     }
 
+    #if canImport(Glibc)
     /// The flusher lowers its own thread's priority as asked, and only its own: the thread
-    /// that made it keeps its niceness.
+    /// that made it keeps its niceness (Linux, where niceness is per thread).
     @Test func theFlusherThreadRunsAtItsNiceness() throws {
         let own = Self.niceness()
         let seen = Recorder<Int32>()
@@ -184,12 +185,9 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
     }
 
     static func niceness() -> Int32 {
-        #if canImport(Glibc)
         getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        #else
-        getpriority(PRIO_PROCESS, 0)
-        #endif
     }
+    #endif
 
     @Test func oneFlusherServesManyLogs() throws {
         let flusher = LogFlusher()

@@ -3,8 +3,6 @@
 import DequeModule
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A dedicated thread that `fsync`s partition logs, so the thread that owns a log never blocks
@@ -28,7 +26,7 @@ public final class LogFlusher: @unchecked Sendable {
     /// its work is mostly the disk's, and when it shares the cores with event loops and
     /// clients it then yields them the CPU, so a consumer woken while an fsync runs is not kept
     /// waiting (docs/benchmarks.md, "The first stop of 2026-12-02"). Confirms still wait for
-    /// the fsync. Where the system refuses the change the thread keeps its priority.
+    /// the fsync. Where the system refuses the change (or off Linux) the thread keeps its priority.
     public init(onFsync: (@Sendable (Duration) -> Void)? = nil, niceness: Int32 = 0) {
         self.onFsync = onFsync
         startThread { [self] in
@@ -37,13 +35,11 @@ public final class LogFlusher: @unchecked Sendable {
         }
     }
 
-    /// The calling thread's niceness (on Linux `setpriority(PRIO_PROCESS, 0, …)` names the
-    /// calling thread, not the whole process).
+    /// Sets the calling thread's niceness. Linux only: there `setpriority(PRIO_PROCESS, 0, …)`
+    /// names the calling thread; elsewhere it would renice the whole process, so it does nothing.
     static func setThreadNiceness(_ niceness: Int32) {
         #if canImport(Glibc)
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-        #else
-        _ = setpriority(PRIO_PROCESS, 0, niceness)
         #endif
     }
 
