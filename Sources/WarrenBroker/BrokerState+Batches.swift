@@ -17,11 +17,15 @@ extension BrokerState {
         var results: [PublishResult] = []
         var touched = DispatchSet()
         let batch = AppendBatch()
-        for command in commands {
-            switch command {
+        let acceptedAt = nowMilliseconds  // one clock read for the batch's publishes
+        // By index, not `for command in commands`: the iterator hands out copies, and a
+        // publish's copy retains its message's buffers and arrays once more.
+        for index in commands.indices {
+            switch commands[index] {
             case .publish(let publish):
                 batch.currentResult = results.count
-                results.append(perform(vhost: vhost, publish, receiver: receiver, touched: &touched, batch: batch))
+                results.append(perform(vhost: vhost, publish, receiver: receiver, touched: &touched, batch: batch,
+                                       acceptedAt: acceptedAt))
             case .settle(let references, let settlement):
                 settle(vhost: vhost, references, settlement, touched: &touched)
             case .grant(let queue, let consumer, let count):
@@ -30,9 +34,9 @@ extension BrokerState {
         }
         if !batch.isEmpty {
             // One record batch per partition; a publish whose append failed is a nack.
-            for entry in batch.flush(logger: logger) {
-                results[entry.result].rejected = BrokerError(.internalError, "cannot store message")
-                if entry.waiter != nil { results[entry.result].pendingStores -= 1 }
+            for failure in batch.flush(logger: logger) {
+                results[failure.result].rejected = BrokerError(.internalError, "cannot store message")
+                if failure.waited { results[failure.result].pendingStores -= 1 }
             }
         }
         dispatch(touched)
@@ -44,11 +48,12 @@ extension BrokerState {
     }
 
     private func perform(vhost: String, _ publish: PublishCommand, receiver: any BrokerReceiver,
-                         touched: inout DispatchSet, batch: AppendBatch) -> PublishResult {
+                         touched: inout DispatchSet, batch: AppendBatch, acceptedAt: Int64) -> PublishResult {
         let waiter = publish.wantsStored ? StoreWaiter.receiver(receiver, token: publish.token) : nil
         do {
             let outcome = try self.publish(vhost: vhost, publish.message, routingKeys: publish.routingKeys,
-                                           headers: publish.headers, waiter: waiter, touched: &touched, batch: batch)
+                                           headers: publish.headers, waiter: waiter, touched: &touched, batch: batch,
+                                           acceptedAt: acceptedAt)
             return PublishResult(token: publish.token, queueCount: outcome.queueCount, pendingStores: outcome.stores,
                                  rejected: outcome.rejected, failed: nil)
         } catch {

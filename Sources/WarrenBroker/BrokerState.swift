@@ -166,15 +166,17 @@ final class BrokerState {
     /// Routes and stores a message. `waiter` hears when it is durable in each durable
     /// partition it went to (counted in `stores`); queues that can wait dispatch with
     /// `touched`, the others at once.
+    /// `acceptedAt`: the acceptance time to stamp (a batch reads the clock once for all of its
+    /// publishes); the clock's time when nil.
     func publish(vhost: String, _ message: Message, routingKeys: [String], headers: ArgumentTable?,
-                 waiter: StoreWaiter?, touched: inout DispatchSet, batch: AppendBatch? = nil) throws -> StoreOutcome {
-        guard let topology = topologies[vhost] else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
+                 waiter: StoreWaiter?, touched: inout DispatchSet, batch: AppendBatch? = nil,
+                 acceptedAt: Int64? = nil) throws -> StoreOutcome {
         let maxBytes = configuration.messageSizeBytesMax
         guard message.body.readableBytes <= maxBytes else {
             throw BrokerError(.preconditionFailed, "message size \(message.body.readableBytes) is larger than configured max size \(maxBytes)")
         }
         var message = message
-        message.timestamp = nowMilliseconds
+        message.timestamp = acceptedAt ?? nowMilliseconds
         if message.exchange.isEmpty && message.routingKey.hasPrefix(DirectReplyTo.prefix) {
             return StoreOutcome(queueCount: deliverDirectReply(message) ? 1 : 0)
         }
@@ -182,6 +184,9 @@ final class BrokerState {
         if let remembered = batch?.routes.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers) {
             route = remembered
         } else {
+            // Looked up only when the batch's last route does not apply: taking the topology out
+            // of the dictionary copies it (a retain and a release per dictionary it holds).
+            guard let topology = topologies[vhost] else { throw BrokerError(.notAllowed, "vhost \(vhost) not found") }
             let names = try topology.route(exchange: message.exchange, routingKeys: routingKeys, headers: headers).queues
             route = (names.count, runtimes(names, vhost: vhost))
             batch?.routes.remember(exchange: message.exchange, routingKeys: routingKeys, headers: headers,

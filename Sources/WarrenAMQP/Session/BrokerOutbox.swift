@@ -18,9 +18,8 @@ struct PendingPublish {
     /// The channel's `generation` when the publish was made.
     var generation: UInt64
     var bodyBytes: Int
-    var publish: Basic.Publish
-    /// Kept for `basic.return` when the publish is mandatory.
-    var message: Message?
+    /// The message, kept for `basic.return` when the publish is mandatory (nil otherwise).
+    var returnable: Message?
     /// The confirm sequence number, in confirm mode.
     var sequence: UInt64?
     /// Completed once stored (transactions wait on it).
@@ -98,8 +97,8 @@ final class SessionReceiver: BrokerReceiver {
 
 extension BrokerSession {
     /// Queues a command for the broker; sent at the end of the read, or now outside one.
-    func send(_ command: BrokerCommand) {
-        outbox.append(command)
+    func send(_ command: consuming BrokerCommand) {
+        outbox.append(consume command)
         if !handler.isReading || outbox.count >= outboxCommandsMax { flushOutbox() }
     }
 
@@ -117,22 +116,24 @@ extension BrokerSession {
         for result in results {
             guard let pending = pendingPublishes.popFirst() else { break }
             assert(pending.token == result.token, "publish outcomes arrive in the order publishes were sent")
-            let early = earlyStores.isEmpty ? nil : earlyStores.removeValue(forKey: result.token)
             publishFinished(bodyBytes: pending.bodyBytes)
+            if pending.sequence == nil && pending.promise == nil && pending.returnable == nil && result.failed == nil {
+                continue  // nobody waits on this publish's outcome (no confirm, transaction or return)
+            }
+            let early = earlyStores.isEmpty ? nil : earlyStores.removeValue(forKey: result.token)
             let open = channels[pending.channel]?.generation == pending.generation
             if let failed = result.failed {
                 pending.promise?.fail(failed)
                 if open {
                     handler.run(handler.machine.channelFailed(pending.channel,
-                                                              ProtocolError(failed, method: .basicPublish(pending.publish))),
+                                                              ProtocolError(failed, method: .basicPublish(.init()))),
                                 context: context)
                 }
                 continue
             }
-            if open, result.queueCount == 0, pending.publish.mandatory, let message = pending.message {
+            if open, result.queueCount == 0, let message = pending.returnable {
                 let returned = Method.basicReturn(.init(replyCode: ReplyCode.noRoute.rawValue, replyText: "NO_ROUTE",
-                                                        exchange: pending.publish.exchange,
-                                                        routingKey: pending.publish.routingKey))
+                                                        exchange: message.exchange, routingKey: message.routingKey))
                 handler.writeContent(channel: pending.channel, method: returned, message: message)
             }
             let remaining = result.pendingStores - (early?.count ?? 0)

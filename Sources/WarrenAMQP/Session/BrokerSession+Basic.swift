@@ -172,7 +172,9 @@ extension BrokerSession {
         let noAck = consumer.noAck
         let grantKey = DeliveryGrantKey(queue: consumer.queue, consumer: consumer.id)
         var windowCost = 0
-        for (index, delivery) in deliveries.enumerated() {
+        // By index, reading each delivery in place: a copy per delivery would retain its
+        // message's buffers and names again.
+        for index in deliveries.indices {
             // A write that fails closes the connection, and with it every channel of the session:
             // the deliveries not written yet go back to their queue (no-ack ones are settled).
             guard channels.contains(channel) else {
@@ -181,15 +183,19 @@ extension BrokerSession {
             }
             let tag = channels[channel]!.takeDeliveryTag()
             if !noAck {
-                trackUnacked(delivery, tag: tag, channel: channel)
+                trackUnacked(deliveries[index], tag: tag, channel: channel)
             }
-            var properties = delivery.message.properties
-            if let previous = delivery.previousDeliveries {
-                properties = AMQPMessageFormat.withDeliveryCount(properties, previous)
+            if let previous = deliveries[index].previousDeliveries {
+                handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
+                                      redelivered: deliveries[index].redelivered, message: deliveries[index].message,
+                                      properties: AMQPMessageFormat.withDeliveryCount(deliveries[index].message.properties,
+                                                                                      previous))
+            } else {
+                handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
+                                      redelivered: deliveries[index].redelivered, message: deliveries[index].message,
+                                      properties: deliveries[index].message.properties)
             }
-            handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
-                                  redelivered: delivery.redelivered, message: delivery.message, properties: properties)
-            windowCost += BrokerLimits.deliveryCost(bodyBytes: delivery.message.body.readableBytes)
+            windowCost += BrokerLimits.deliveryCost(bodyBytes: deliveries[index].message.body.readableBytes)
         }
         // Flushing may find the socket gone and close the session's channels at once: the key
         // was taken before, and a closed connection grants nothing.

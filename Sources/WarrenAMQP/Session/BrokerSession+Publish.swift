@@ -30,7 +30,9 @@ extension BrokerSession {
             channels[channel]!.nextPublishSequence += 1
             channels[channel]!.confirms.published(sequence!)
         }
-        var content = content
+        // `content` is read in place, not copied into a variable: a copy retains its strings and
+        // buffers once more. Only a direct reply-to rewrites the properties, in a header of its own.
+        var directReplyHeader: ContentHeader?
         if content.header.properties.replyTo == DirectReplyTo.queue {
             guard let token = channels[channel]!.directReplyToken else {
                 fail(ProtocolError(.preconditionFailed, "fast reply consumer does not exist",
@@ -40,12 +42,15 @@ extension BrokerSession {
             }
             var properties = content.header.properties
             properties.replyTo = DirectReplyTo.prefix + token
-            content.header = ContentHeader(bodySize: content.header.bodySize, properties: properties)
+            directReplyHeader = ContentHeader(bodySize: content.header.bodySize, properties: properties)
         }
-        let (rawProperties, extraKeys) = Self.senderSelectedDistribution(content.header)
-        let properties = content.header.properties
+        let (rawProperties, extraKeys) = if let directReplyHeader {
+            Self.senderSelectedDistribution(directReplyHeader)
+        } else {
+            Self.senderSelectedDistribution(content.header)
+        }
         var expiration: Int64?
-        if let text = properties.expiration {
+        if let text = content.header.properties.expiration {
             switch Self.parseExpiration(text) {
             case .success(let milliseconds): expiration = milliseconds
             case .failure(let reason):
@@ -58,20 +63,22 @@ extension BrokerSession {
         // The broker stamps the acceptance time.
         let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
                               properties: rawProperties, body: content.body,
-                              persistent: properties.deliveryMode == 2, timestamp: 0, expiration: expiration,
-                              priority: properties.priority)
-        let headers = properties.headers.map(ArgumentTable.init)
-        let publish = content.publish
+                              persistent: content.header.properties.deliveryMode == 2, timestamp: 0,
+                              expiration: expiration, priority: content.header.properties.priority)
+        let headers = content.header.properties.headers.map(ArgumentTable.init)
         nextPublishToken += 1
         let token = nextPublishToken
         let bodyBytes = content.body.readableBytes
+        let routingKeys = extraKeys.isEmpty ? [content.publish.routingKey] : [content.publish.routingKey] + extraKeys
         pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: channels[channel]!.generation,
-                                               bodyBytes: bodyBytes, publish: publish,
-                                               message: publish.mandatory ? message : nil, sequence: sequence,
+                                               bodyBytes: bodyBytes,
+                                               returnable: content.publish.mandatory ? message : nil, sequence: sequence,
                                                promise: promise))
         publishStarted(bodyBytes: bodyBytes)
-        let routingKeys = extraKeys.isEmpty ? [publish.routingKey] : [publish.routingKey] + extraKeys
-        send(.publish(PublishCommand(message: message, routingKeys: routingKeys, headers: headers,
+        // Moved, not copied, into the command and the outbox: each copy of a message retains
+        // its buffers and strings again (a profile counted about 50 retains and releases per
+        // publish in this function before).
+        send(.publish(PublishCommand(message: consume message, routingKeys: consume routingKeys, headers: consume headers,
                                      token: token, wantsStored: sequence != nil || promise != nil)))
     }
 

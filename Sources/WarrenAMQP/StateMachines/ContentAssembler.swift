@@ -36,10 +36,24 @@ struct ContentAssembler {
     }
 
     /// A frame arrived while content was expected. Returns the message once complete.
+    ///
+    /// The state is taken out (and put back where assembly goes on) rather than switched on
+    /// with the payload as a tuple: the tuple copied both, retaining their strings and buffers
+    /// again for every frame.
     mutating func frameReceived(_ payload: Frame.Payload) throws(ProtocolError) -> AssembledContent? {
-        switch (state, payload) {
-        case (.awaitingHeader(let publish), .header(let header)):
+        let current = state
+        state = .idle
+        // Consumed: a body bound below is then not shared with `current`, so appending a
+        // fragment to it copies nothing.
+        switch consume current {
+        case .awaitingHeader(let publish):
+            guard case .header(let header) = payload else {
+                state = .awaitingHeader(publish)
+                throw ProtocolError(.unexpectedFrame, "expected content header for class 60, got non content header frame instead",
+                                    classID: 60, methodID: 40)
+            }
             guard header.classID == AMQPClass.basic.rawValue else {
+                state = .awaitingHeader(publish)
                 throw ProtocolError(.unexpectedFrame,
                                     "expected content header for class 60, got one for class \(header.classID) instead",
                                     classID: 60, methodID: 40)
@@ -47,42 +61,39 @@ struct ContentAssembler {
             guard header.bodySize <= bodySizeMax else {
                 // RabbitMQ checks the assembled message; checking the declared size says the same
                 // and never buffers a body that will be refused.
-                state = .idle
                 throw ProtocolError(.preconditionFailed,
                                     "message size \(header.bodySize) is larger than configured max size \(bodySizeMax)",
                                     classID: 60, methodID: 40)
             }
             if header.bodySize == 0 {
-                state = .idle
                 return AssembledContent(publish: publish, header: header, body: ByteBuffer())
             }
             state = .awaitingBody(publish, header, ByteBuffer())
             return nil
-        case (.awaitingHeader, _):
-            throw ProtocolError(.unexpectedFrame, "expected content header for class 60, got non content header frame instead",
-                                classID: 60, methodID: 40)
-        case (.awaitingBody(let publish, let header, var body), .body(var fragment)):
+        case .awaitingBody(let publish, let header, var body):
+            guard case .body(var fragment) = payload else {
+                state = .awaitingBody(publish, header, body)
+                throw ProtocolError(.unexpectedFrame, "expected content body, got non content body frame instead",
+                                    classID: 60, methodID: 40)
+            }
             let total = UInt64(body.readableBytes) + UInt64(fragment.readableBytes)
             guard total <= header.bodySize else {
+                state = .awaitingBody(publish, header, body)
                 throw ProtocolError(.frameError, "content body of \(total) bytes exceeds the declared size \(header.bodySize)",
                                     classID: 60, methodID: 40)
             }
             if total == header.bodySize && body.readableBytes == 0 {
                 // The common case: the whole body in one frame. Keep the decoder's slice, no copy.
-                state = .idle
                 return AssembledContent(publish: publish, header: header, body: fragment)
             }
-            state = .idle  // avoid a copy-on-write of `body` while it is also held by `state`
+            // Neither `state` (idle) nor `current` (consumed) shares `body`: no copy-on-write.
             body.writeBuffer(&fragment)
             if total == header.bodySize {
                 return AssembledContent(publish: publish, header: header, body: body)
             }
             state = .awaitingBody(publish, header, body)
             return nil
-        case (.awaitingBody, _):
-            throw ProtocolError(.unexpectedFrame, "expected content body, got non content body frame instead",
-                                classID: 60, methodID: 40)
-        case (.idle, _):
+        case .idle:
             preconditionFailure("frameReceived while idle")
         }
     }

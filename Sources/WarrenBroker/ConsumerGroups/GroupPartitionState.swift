@@ -68,6 +68,17 @@ public struct GroupPartitionState: Equatable, Sendable {
         return count
     }
 
+    /// Delivers and settles `offset` at once (a no-ack delivery) when that needs no
+    /// bookkeeping: it is the read cursor, nothing was released for redelivery, and every
+    /// offset below it is settled. Returns false, changing nothing, otherwise (then `deliver`
+    /// and `settle` do it the long way).
+    public mutating func deliverSettled(_ offset: UInt64) -> Bool {
+        guard offset == readCursor, offset == ackFloor, released.isEmpty else { return false }
+        readCursor += 1
+        ackFloor = settledAboveFloor.advance(floor: offset + 1)
+        return true
+    }
+
     /// Hands an in-flight offset to another holder (dead-lettering keeps it until its copy is
     /// stored). False if not in flight.
     @discardableResult

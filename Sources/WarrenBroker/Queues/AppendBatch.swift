@@ -6,18 +6,36 @@ import NIOCore
 /// Collects appends during `BrokerState.perform` and writes them at its end, before the
 /// touched queues dispatch. Only queues whose limits and TTLs need no per-message check take
 /// this path (see `BrokerState.store`).
+///
+/// Messages are gathered per partition as they are added, in the array the log append and the
+/// partition's read-ahead take: nothing is copied again at the end (a copy of a message
+/// retains its buffers and strings once more).
 final class AppendBatch {
-    struct Entry {
+    /// One partition's messages of the batch, in arrival order.
+    struct PartitionMessages {
         let runtime: QueueRuntime
         let partition: QueuePartition
-        let message: Message
-        let waiter: StoreWaiter?
-        /// The publish's index among the batch's results.
-        let result: Int
+        var messages: [Message] = []
+        /// The publish (its index among the batch's results) each message belongs to.
+        var results: [Int] = []
+        /// Who waits for the fsync of which message (by position in `messages`).
+        var waiters: [(position: Int, waiter: StoreWaiter)] = []
     }
 
-    private(set) var entries: [Entry] = []
-    /// The result index the entries added now belong to (set by `perform` per publish).
+    /// A message that could not be stored: its publish's result index, and whether a waiter
+    /// was counted for it.
+    struct Failure {
+        let result: Int
+        let waited: Bool
+    }
+
+    private var partitions: [PartitionMessages] = []
+    /// The position in `partitions` of the partition added to last (a run of publishes to
+    /// one queue looks nothing up).
+    private var last: (id: ObjectIdentifier, position: Int)?
+    /// Positions by partition, once there are two.
+    private var positions: [ObjectIdentifier: Int] = [:]
+    /// The result index the messages added now belong to (set by `perform` per publish).
     var currentResult = 0
     /// The batch's last route, for its next publish to the same place.
     var routes = RouteMemo()
@@ -26,52 +44,76 @@ final class AppendBatch {
     static let recordsPerBatchMax = 1024
     static let bytesPerBatchMax = 512 << 10
 
-    var isEmpty: Bool { entries.isEmpty }
+    var isEmpty: Bool { partitions.isEmpty }
 
     /// Queues a message for the publish `currentResult`.
     func add(_ message: Message, to partition: QueuePartition, of runtime: QueueRuntime, waiter: StoreWaiter?) {
-        entries.append(Entry(runtime: runtime, partition: partition, message: message, waiter: waiter,
-                             result: currentResult))
+        let position = self.position(of: partition, runtime: runtime)
+        if let waiter {
+            partitions[position].waiters.append((partitions[position].messages.count, waiter))
+        }
+        partitions[position].messages.append(message)
+        partitions[position].results.append(currentResult)
     }
 
-    /// Appends every entry, partition by partition in arrival order, registers the waiters of
-    /// those stored, and returns the entries that could not be stored.
-    func flush(logger: Logger) -> [Entry] {
-        var failed: [Entry] = []
-        var byPartition: [ObjectIdentifier: [Int]] = [:]
-        var order: [ObjectIdentifier] = []
-        for (index, entry) in entries.enumerated() {
-            let key = ObjectIdentifier(entry.partition)
-            if byPartition[key] == nil { order.append(key) }
-            byPartition[key, default: []].append(index)
+    private func position(of partition: QueuePartition, runtime: QueueRuntime) -> Int {
+        let id = ObjectIdentifier(partition)
+        if let last, last.id == id { return last.position }
+        if let last, positions.isEmpty { positions[last.id] = last.position }
+        let position: Int
+        if let known = positions[id] {
+            position = known
+        } else {
+            position = partitions.count
+            partitions.append(PartitionMessages(runtime: runtime, partition: partition))
+            if position > 0 { positions[id] = position }
         }
-        for key in order {
-            let indices = byPartition[key]!
+        last = (id, position)
+        return position
+    }
+
+    /// Appends every partition's messages, in arrival order, registers the waiters of those
+    /// stored, and returns the messages that could not be stored.
+    func flush(logger: Logger) -> [Failure] {
+        var failed: [Failure] = []
+        for index in partitions.indices {
+            let runtime = partitions[index].runtime
+            let partition = partitions[index].partition
+            let count = partitions[index].messages.count
             var start = 0
-            while start < indices.count {
+            var nextWaiter = 0
+            while start < count {
                 var end = start
                 var bytes = 0
-                while end < indices.count && end - start < Self.recordsPerBatchMax && (end == start || bytes < Self.bytesPerBatchMax) {
-                    let message = entries[indices[end]].message
-                    bytes += message.body.readableBytes + message.properties.readableBytes + 64
+                while end < count && end - start < Self.recordsPerBatchMax && (end == start || bytes < Self.bytesPerBatchMax) {
+                    bytes += partitions[index].messages[end].body.readableBytes
+                        + partitions[index].messages[end].properties.readableBytes + 64
                     end += 1
                 }
-                let chunk = Array(indices[start..<end])
-                let first = entries[chunk[0]]
+                // The whole array when it is one chunk (the common case): no copy of its messages.
+                let chunk = start == 0 && end == count
+                    ? partitions[index].messages : Array(partitions[index].messages[start..<end])
+                let waitersEnd = partitions[index].waiters[nextWaiter...].firstIndex { $0.position >= end }
+                    ?? partitions[index].waiters.endIndex
                 do {
-                    let base = try first.runtime.append(chunk.map { entries[$0].message }, to: first.partition)
-                    for (position, index) in chunk.enumerated() {
-                        guard let waiter = entries[index].waiter else { continue }
-                        first.partition.storeWaiters.add(offset: Int64(base) + Int64(position), waiter)
+                    let base = try runtime.append(chunk, to: partition)
+                    for waiting in partitions[index].waiters[nextWaiter..<waitersEnd] {
+                        partition.storeWaiters.add(offset: Int64(base) + Int64(waiting.position - start), waiting.waiter)
                     }
                 } catch {
-                    logger.error("append failed", metadata: ["queue": "\(first.runtime.definition.name)", "error": "\(error)"])
-                    failed += chunk.map { entries[$0] }
+                    logger.error("append failed", metadata: ["queue": "\(runtime.definition.name)", "error": "\(error)"])
+                    let waited = Set(partitions[index].waiters[nextWaiter..<waitersEnd].map(\.position))
+                    for position in start..<end {
+                        failed.append(Failure(result: partitions[index].results[position], waited: waited.contains(position)))
+                    }
                 }
+                nextWaiter = waitersEnd
                 start = end
             }
         }
-        entries.removeAll()
+        partitions.removeAll()
+        positions.removeAll()
+        last = nil
         return failed
     }
 }

@@ -11,8 +11,10 @@ struct GroupedByObject<Object, Element> {
     /// Each object's group, once there are two (with one, `last` says it).
     private var positions: [ObjectIdentifier: Int] = [:]
 
-    mutating func append(_ element: Element, to object: Object) {
-        let id = ObjectIdentifier(object as AnyObject)
+    /// `element` is taken, not copied (a delivery copied here retains its message's buffers again).
+    /// `id` is `ObjectIdentifier(object)`, taken where the object's type is known: found here,
+    /// from the generic `Object`, it takes a dynamic cast per element.
+    mutating func append(_ element: consuming Element, to object: Object, id: ObjectIdentifier) {
         if let last, last.id == id {
             groups[last.position].elements.append(element)
             return

@@ -32,11 +32,12 @@ final class QueuePartition {
     /// one record costs about as much as reading the batch).
     func read(_ offset: UInt64, queue: String) throws -> Message {
         useClock &+= 1
+        // Read in place: a copy of the window would retain its message array on every read.
         for index in readAhead.indices {
-            let window = readAhead[index]
-            if offset >= window.start && offset < window.start + UInt64(window.messages.count) {
+            let start = readAhead[index].start
+            if offset >= start && offset < start + UInt64(readAhead[index].messages.count) {
                 readAhead[index].used = useClock
-                return window.messages[Int(offset - window.start)]
+                return readAhead[index].messages[Int(offset - start)]
             }
         }
         var messages: [Message] = []
@@ -107,12 +108,12 @@ final class QueuePartition {
         var fits = 0
         var added = 0
         var anyPriority = false
-        for message in messages {
-            let size = message.body.readableBytes + message.properties.readableBytes
+        for index in messages.indices {  // in place: no copy of each message
+            let size = messages[index].body.readableBytes + messages[index].properties.readableBytes
             guard count + fits < readAheadRecords && bytes + added + size <= readAheadBytes else { break }
             fits += 1
             added += size
-            anyPriority = anyPriority || message.priority != nil
+            anyPriority = anyPriority || messages[index].priority != nil
         }
         // The common case shares the caller's array: no message is copied.
         if fits == messages.count && !anyPriority { return (messages, added) }

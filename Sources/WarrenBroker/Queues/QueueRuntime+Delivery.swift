@@ -14,6 +14,9 @@ extension QueueRuntime {
         for group in groups.values where !group.members.isEmpty {
             let expires = checksExpiry && group.name == Self.defaultGroup
             var moved: [Int] = []  // Partitions whose cursor moved; few, so a list.
+            // No-ack deliveries settled on the fast path, a run per partition, recorded (journal,
+            // log floor) once per run instead of once per message.
+            var settledRuns: [SettledRun] = []
             var index = group.nextPartition % partitions.count
             var idle = 0
             while idle < partitions.count {
@@ -51,23 +54,56 @@ extension QueueRuntime {
                     discard(offset, of: partition, in: group, message: message, reason: .expired)
                     continue
                 }
-                let count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
-                group.delivered(to: member, cost: BrokerLimits.deliveryCost(bodyBytes: message.body.readableBytes))
-                if member.noAck { settle(offset, partition: partition, in: group) }
+                let cost = BrokerLimits.deliveryCost(bodyBytes: message.body.readableBytes)
+                let floorBefore = group.partitions[index].ackFloor
+                let count: UInt32
+                if member.noAck && group.partitions[index].deliverSettled(offset) {
+                    // Delivered and settled at once: only the window's credit is spent.
+                    count = 1
+                    member.window -= cost
+                    if let run = settledRuns.firstIndex(where: { $0.partition == index }) {
+                        if settledRuns[run].last + 1 == offset {
+                            settledRuns[run].last = offset
+                        } else {
+                            record(settledRuns[run], in: group)
+                            settledRuns[run] = SettledRun(partition: index, first: offset, last: offset, floorBefore: floorBefore)
+                        }
+                    } else {
+                        settledRuns.append(SettledRun(partition: index, first: offset, last: offset, floorBefore: floorBefore))
+                    }
+                } else {
+                    count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
+                    group.delivered(to: member, cost: cost)
+                    if member.noAck { settle(offset, partition: partition, in: group) }
+                }
                 var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
-                                        message: message, redelivered: count > 1, consumer: id)
+                                        message: consume message, redelivered: count > 1, consumer: id)
                 if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
                 annotateAckTimeout(&delivery)
                 counted(delivery)
-                batches.append(delivery, to: member.sink)
+                batches.append(consume delivery, to: member.sink, id: ObjectIdentifier(member.sink))
                 idle = 0
                 index = (index + 1) % partitions.count
             }
             group.nextPartition = index
+            for run in settledRuns { record(run, in: group) }
             for index in moved { recordCursor(of: group, in: partitions[index]) }
         }
         for (sink, deliveries) in batches.groups { sink.deliver(deliveries) }
         scheduleHeadExpiry()
+    }
+
+    /// Offsets `first...last` of a partition, delivered and settled by `dispatch`'s no-ack
+    /// fast path; `floorBefore` is the group's ack floor before the first.
+    struct SettledRun {
+        var partition: Int
+        var first: UInt64
+        var last: UInt64
+        var floorBefore: UInt64
+    }
+
+    private func record(_ run: SettledRun, in group: ConsumerGroupRuntime) {
+        recordSettled(run.first...run.last, partition: partitions[run.partition], in: group, floorBefore: run.floorBefore)
     }
 
     private func counted(_ delivery: Delivery) {

@@ -120,9 +120,9 @@ final class QueueRuntime {
             partition.appended(messages, at: base, consumedBelow: lowest)
         }
         counters.published &+= UInt64(messages.count)
-        for message in messages {
-            if message.expiration != nil { mayHoldExpiringMessages = true }
-            becameReady(message)
+        for index in messages.indices {  // in place: no copy of each message
+            if messages[index].expiration != nil { mayHoldExpiringMessages = true }
+            becameReady(messages[index])
         }
         if isStream && partition.log.segmentCount != segments { applyRetention(partition) }
         return base

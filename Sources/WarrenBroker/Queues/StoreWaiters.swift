@@ -110,7 +110,7 @@ final class PartitionStoreWaiters: @unchecked Sendable {
         var promises: [StorePromise] = []
         for waiter in waiters {
             switch waiter {
-            case .receiver(let receiver, let token): tokens.append(token, to: receiver)
+            case .receiver(let receiver, let token): tokens.append(token, to: receiver, id: ObjectIdentifier(receiver))
             case .promise(let promise): promises.append(promise)
             }
         }
