@@ -110,6 +110,37 @@ import WarrenLog
         #expect(again?.0.redelivered == true)
         try? broker.shutdown().wait()
     }
+
+    /// A batch's appends go partition by partition: one whose log refuses them nacks only its
+    /// own publishes (no fsync waited on), and the batch's others are stored.
+    @Test func aBatchAppendThatFailsNacksOnlyItsOwnPublishes() throws {
+        let fileSystem = FailingSyncFileSystem()
+        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-storage-test-\(UInt64.random(in: 0...UInt64.max))")
+        configuration.logFileSystem = fileSystem
+        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { try? broker.shutdown().wait() }
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
+        // A failed fsync leaves q's log refusing appends; "other" opens after it and works.
+        fileSystem.failing.withLockedValue { $0 = true }
+        let lost = try broker.publish(vhost: "/", BrokerTests.message("lost"), routingKeys: ["q"], headers: nil).wait()
+        #expect(throws: BrokerError.self) { try lost.stored.wait() }
+        fileSystem.failing.withLockedValue { $0 = false }
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "other", durable: true), passive: false,
+                                    connection: 1).wait()
+        let receiver = BatchTests.RecordingReceiver()
+        broker.perform(vhost: "/", [BatchTests.publish("a", token: 1), BatchTests.publish("b", token: 2, routingKey: "other"),
+                                    BatchTests.publish("c", token: 3), BatchTests.publish("d", token: 4, routingKey: "other")],
+                       receiver: receiver)
+        #expect(receiver.wait { !receiver.publishedCalls.withLockedValue { $0 }.isEmpty })
+        let results = try #require(receiver.publishedCalls.withLockedValue { $0 }.first)
+        #expect(results.map(\.token) == [1, 2, 3, 4])
+        #expect(results[0].rejected != nil && results[0].pendingStores == 0)
+        #expect(results[2].rejected != nil && results[2].pendingStores == 0)
+        #expect(results[1].rejected == nil && results[1].pendingStores == 1)
+        #expect(results[3].rejected == nil && results[3].pendingStores == 1)
+        #expect(receiver.wait { receiver.storedTokens.withLockedValue { $0 } == [2: 1, 4: 1] })
+    }
 }
 
 /// The `interval` durability policy: confirms wait for the next due fsync, which the broker's
