@@ -97,8 +97,13 @@ final class SessionReceiver: BrokerReceiver {
 
 extension BrokerSession {
     /// Queues a command for the broker; sent at the end of the read, or now outside one.
-    func send(_ command: consuming BrokerCommand) {
-        outbox.append(consume command)
+    func send(_ command: BrokerCommand) {
+        outbox.append(command)
+        sendIfDue()
+    }
+
+    /// Sends what was collected when outside a read, or when a read has collected many.
+    func sendIfDue() {
         if !handler.isReading || outbox.count >= outboxCommandsMax { flushOutbox() }
     }
 

@@ -16,85 +16,76 @@ struct ContentAssembler {
     /// The largest body accepted (RabbitMQ's `max_message_size`).
     var bodySizeMax: UInt64 = UInt64(ConnectionConfiguration.messageSizeBytesMaxDefault)
 
-    enum State {
-        case idle
-        case awaitingHeader(Basic.Publish)
-        case awaitingBody(Basic.Publish, ContentHeader, ByteBuffer)
+    // The message being assembled, in stored properties rather than an enum's payloads: the
+    // parts are moved into the result with `take()`, where taking an enum's state out copied
+    // them (retaining their strings and buffers again) for every frame.
+    /// The `basic.publish` whose content is expected; nil when idle.
+    private var publish: Basic.Publish?
+    /// Its content header, once it arrived.
+    private var header: ContentHeader?
+    /// The body fragments so far, when the body spans frames.
+    private var body = ByteBuffer()
+
+    init(bodySizeMax: UInt64 = UInt64(ConnectionConfiguration.messageSizeBytesMaxDefault)) {
+        self.bodySizeMax = bodySizeMax
     }
 
-    private(set) var state = State.idle
-
+    /// Without copying the publish out (`publish == nil` did, retaining its names).
     var isIdle: Bool {
-        if case .idle = state { return true }
+        if case .none = publish { return true }
         return false
     }
 
     /// A `basic.publish` arrived: its header and body frames come next.
     mutating func publishReceived(_ publish: Basic.Publish) {
         precondition(isIdle, "publishReceived while assembling")
-        state = .awaitingHeader(publish)
+        self.publish = publish
     }
 
     /// A frame arrived while content was expected. Returns the message once complete.
-    ///
-    /// The state is taken out (and put back where assembly goes on) rather than switched on
-    /// with the payload as a tuple: the tuple copied both, retaining their strings and buffers
-    /// again for every frame.
     mutating func frameReceived(_ payload: Frame.Payload) throws(ProtocolError) -> AssembledContent? {
-        let current = state
-        state = .idle
-        // Consumed: a body bound below is then not shared with `current`, so appending a
-        // fragment to it copies nothing.
-        switch consume current {
-        case .awaitingHeader(let publish):
-            guard case .header(let header) = payload else {
-                state = .awaitingHeader(publish)
+        precondition(!isIdle, "frameReceived while idle")
+        guard let declared = header?.bodySize else {
+            guard case .header(let received) = payload else {
                 throw ProtocolError(.unexpectedFrame, "expected content header for class 60, got non content header frame instead",
                                     classID: 60, methodID: 40)
             }
-            guard header.classID == AMQPClass.basic.rawValue else {
-                state = .awaitingHeader(publish)
+            guard received.classID == AMQPClass.basic.rawValue else {
                 throw ProtocolError(.unexpectedFrame,
-                                    "expected content header for class 60, got one for class \(header.classID) instead",
+                                    "expected content header for class 60, got one for class \(received.classID) instead",
                                     classID: 60, methodID: 40)
             }
-            guard header.bodySize <= bodySizeMax else {
+            guard received.bodySize <= bodySizeMax else {
                 // RabbitMQ checks the assembled message; checking the declared size says the same
                 // and never buffers a body that will be refused.
+                publish = nil
                 throw ProtocolError(.preconditionFailed,
-                                    "message size \(header.bodySize) is larger than configured max size \(bodySizeMax)",
+                                    "message size \(received.bodySize) is larger than configured max size \(bodySizeMax)",
                                     classID: 60, methodID: 40)
             }
-            if header.bodySize == 0 {
-                return AssembledContent(publish: publish, header: header, body: ByteBuffer())
+            if received.bodySize == 0 {
+                return AssembledContent(publish: publish.take()!, header: received, body: ByteBuffer())
             }
-            state = .awaitingBody(publish, header, ByteBuffer())
+            header = received
             return nil
-        case .awaitingBody(let publish, let header, var body):
-            guard case .body(var fragment) = payload else {
-                state = .awaitingBody(publish, header, body)
-                throw ProtocolError(.unexpectedFrame, "expected content body, got non content body frame instead",
-                                    classID: 60, methodID: 40)
-            }
-            let total = UInt64(body.readableBytes) + UInt64(fragment.readableBytes)
-            guard total <= header.bodySize else {
-                state = .awaitingBody(publish, header, body)
-                throw ProtocolError(.frameError, "content body of \(total) bytes exceeds the declared size \(header.bodySize)",
-                                    classID: 60, methodID: 40)
-            }
-            if total == header.bodySize && body.readableBytes == 0 {
-                // The common case: the whole body in one frame. Keep the decoder's slice, no copy.
-                return AssembledContent(publish: publish, header: header, body: fragment)
-            }
-            // Neither `state` (idle) nor `current` (consumed) shares `body`: no copy-on-write.
-            body.writeBuffer(&fragment)
-            if total == header.bodySize {
-                return AssembledContent(publish: publish, header: header, body: body)
-            }
-            state = .awaitingBody(publish, header, body)
-            return nil
-        case .idle:
-            preconditionFailure("frameReceived while idle")
         }
+        guard case .body(var fragment) = payload else {
+            throw ProtocolError(.unexpectedFrame, "expected content body, got non content body frame instead",
+                                classID: 60, methodID: 40)
+        }
+        let total = UInt64(body.readableBytes) + UInt64(fragment.readableBytes)
+        guard total <= declared else {
+            throw ProtocolError(.frameError, "content body of \(total) bytes exceeds the declared size \(declared)",
+                                classID: 60, methodID: 40)
+        }
+        if total == declared && body.readableBytes == 0 {
+            // The common case: the whole body in one frame. Keep the decoder's slice, no copy.
+            return AssembledContent(publish: publish.take()!, header: header.take()!, body: fragment)
+        }
+        body.writeBuffer(&fragment)
+        guard total == declared else { return nil }
+        let complete = body
+        body = ByteBuffer()
+        return AssembledContent(publish: publish.take()!, header: header.take()!, body: complete)
     }
 }
