@@ -16,7 +16,7 @@ extension BrokerState {
     func perform(vhost: String, _ commands: [BrokerCommand], receiver: any BrokerReceiver) {
         var results: [PublishResult] = []
         var touched = DispatchSet()
-        let batch = AppendBatch()
+        let batch = AppendBatch(expected: commands.count)
         let acceptedAt = nowMilliseconds  // one clock read for the batch's publishes
         // By index, not `for command in commands`: the iterator hands out copies, and a
         // publish's copy retains its message's buffers and arrays once more.

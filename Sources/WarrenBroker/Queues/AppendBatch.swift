@@ -44,6 +44,15 @@ final class AppendBatch {
     static let recordsPerBatchMax = 1024
     static let bytesPerBatchMax = 512 << 10
 
+    /// How many messages the first partition's arrays are sized for at once (a batch's
+    /// publishes mostly go to one queue: its arrays then grow in one allocation each).
+    private let expected: Int
+
+    /// `expected`: the number of publishes in the batch.
+    init(expected: Int = 0) {
+        self.expected = expected
+    }
+
     var isEmpty: Bool { partitions.isEmpty }
 
     /// Queues a message for the publish `currentResult`.
@@ -65,7 +74,12 @@ final class AppendBatch {
             position = known
         } else {
             position = partitions.count
-            partitions.append(PartitionMessages(runtime: runtime, partition: partition))
+            var added = PartitionMessages(runtime: runtime, partition: partition)
+            if position == 0 && expected > 1 {
+                added.messages.reserveCapacity(expected)
+                added.results.reserveCapacity(expected)
+            }
+            partitions.append(added)
             if position > 0 { positions[id] = position }
         }
         last = (id, position)
