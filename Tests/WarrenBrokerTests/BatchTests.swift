@@ -150,11 +150,7 @@ import Testing
     /// mutex zero times: appends and waiters are the broker loop's, the fsync's news arrives by
     /// one listener call.
     @Test func aBatchOfDurablePublishesTakesNoLogLock() throws {
-        let fileSystem = StorageFailureTests.FailingSyncFileSystem()
-        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-batch-test-\(UInt64.random(in: 0...UInt64.max))")
-        configuration.logFileSystem = fileSystem
-        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
-                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let (broker, fileSystem) = StorageFailureTests.brokerOnFailingFileSystem()
         defer { try? broker.shutdown().wait() }
         _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
         let tracker = try broker.loop.submit {

@@ -5,6 +5,22 @@ import Testing
 import WarrenBroker
 
 @Suite struct NoAckDispatchTests {
+    /// A broker on a fresh directory with the durable queue "q".
+    static func brokerWithDurableQueue() throws -> (Broker, String) {
+        let directory = "/tmp/warren-broker-test-\(UInt64.random(in: 0...UInt64.max))"
+        let broker = BrokerTests.makeBroker(directory: directory)
+        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
+        return (broker, directory)
+    }
+
+    /// The messages "q" holds when a broker opens `directory` again.
+    static func messagesAfterRestart(_ directory: String) throws -> UInt64 {
+        let reopened = BrokerTests.makeBroker(directory: directory)
+        defer { try? reopened.shutdown().wait() }
+        return try reopened.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false,
+                                         connection: 2).wait().messageCount
+    }
+
     @Test func deliverSettledTakesOnlyTheCursorWithNothingUnsettledBelow() {
         var state = GroupPartitionState(startingAt: 5)
         let fast = state.deliverSettled(5)
@@ -29,9 +45,7 @@ import WarrenBroker
     /// A no-ack consumer alone takes the fast path; its settlements reach the journal and the
     /// log's floor, so a restart finds the queue empty.
     @Test func fastPathSettlementsSurviveARestart() throws {
-        let directory = "/tmp/warren-broker-test-\(UInt64.random(in: 0...UInt64.max))"
-        let broker = BrokerTests.makeBroker(directory: directory)
-        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
+        let (broker, directory) = try Self.brokerWithDurableQueue()
         let sink = BrokerTests.CollectingSink(loop: broker.loop)
         try broker.consume(vhost: "/", queue: "q", consumer: 1, noAck: true, exclusive: false, prefetch: 0,
                            sink: sink, connection: 1).wait()
@@ -41,20 +55,13 @@ import WarrenBroker
         #expect(info.messagesReady == 0 && info.messagesUnacknowledged == 0)
         #expect(info.groups.first?.partitions.first?.ackFloor == 3)
         try broker.shutdown().wait()
-
-        let reopened = BrokerTests.makeBroker(directory: directory)
-        let status = try reopened.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false,
-                                               connection: 2).wait()
-        #expect(status.messageCount == 0)
-        try reopened.shutdown().wait()
+        #expect(try Self.messagesAfterRestart(directory) == 0)
     }
 
     /// Beside a delivery still unacknowledged, no-ack deliveries settle the long way; once the
     /// one in flight is acked the floor passes all of them, and a restart finds none.
     @Test func besideAnUnackedDeliveryTheLongWaySettlesThem() throws {
-        let directory = "/tmp/warren-broker-test-\(UInt64.random(in: 0...UInt64.max))"
-        let broker = BrokerTests.makeBroker(directory: directory)
-        _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
+        let (broker, directory) = try Self.brokerWithDurableQueue()
         let acking = BrokerTests.CollectingSink(loop: broker.loop)
         try broker.consume(vhost: "/", queue: "q", consumer: 1, noAck: false, exclusive: false, prefetch: 1,
                            sink: acking, connection: 1).wait()
@@ -72,11 +79,6 @@ import WarrenBroker
         info = try #require(try broker.queueInfo(vhost: "/", name: "q").wait())
         #expect(info.messagesUnacknowledged == 0 && info.groups.first?.partitions.first?.ackFloor == 3)
         try broker.shutdown().wait()
-
-        let reopened = BrokerTests.makeBroker(directory: directory)
-        let status = try reopened.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false,
-                                               connection: 2).wait()
-        #expect(status.messageCount == 0)
-        try reopened.shutdown().wait()
+        #expect(try Self.messagesAfterRestart(directory) == 0)
     }
 }

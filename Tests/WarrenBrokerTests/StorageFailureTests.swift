@@ -57,12 +57,18 @@ import WarrenLog
         func syncDirectory(_ path: FilePath) throws { try base.syncDirectory(path) }
     }
 
-    @Test func aFailedFsyncFailsTheConfirmOfAPersistentMessage() throws {
+    /// A broker on a fresh directory whose log files are `FailingSyncFileSystem`'s.
+    static func brokerOnFailingFileSystem() -> (Broker, FailingSyncFileSystem) {
         let fileSystem = FailingSyncFileSystem()
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-storage-test-\(UInt64.random(in: 0...UInt64.max))")
         configuration.logFileSystem = fileSystem
         let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return (broker, fileSystem)
+    }
+
+    @Test func aFailedFsyncFailsTheConfirmOfAPersistentMessage() throws {
+        let (broker, fileSystem) = Self.brokerOnFailingFileSystem()
         _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
         try BrokerTests.publish(broker, ["stored"])
         fileSystem.failing.withLockedValue { $0 = true }
@@ -84,11 +90,7 @@ import WarrenLog
     /// At-least-once dead-lettering: the source gives a message up only once the dead-letter
     /// target holds the copy; when storing the copy fails, the message stays in its queue.
     @Test func aDeadLetterCopyThatCannotBeStoredLeavesTheMessageInItsQueue() throws {
-        let fileSystem = FailingSyncFileSystem()
-        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-storage-test-\(UInt64.random(in: 0...UInt64.max))")
-        configuration.logFileSystem = fileSystem
-        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
-                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let (broker, fileSystem) = Self.brokerOnFailingFileSystem()
         try broker.declareExchange(vhost: "/", ExchangeDefinition(name: "dlx", type: .fanout), passive: false).wait()
         // The durable target syncs (and fails); the transient source never syncs.
         _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "dead", durable: true), passive: false, connection: 1).wait()
@@ -114,11 +116,7 @@ import WarrenLog
     /// A batch's appends go partition by partition: one whose log refuses them nacks only its
     /// own publishes (no fsync waited on), and the batch's others are stored.
     @Test func aBatchAppendThatFailsNacksOnlyItsOwnPublishes() throws {
-        let fileSystem = FailingSyncFileSystem()
-        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-storage-test-\(UInt64.random(in: 0...UInt64.max))")
-        configuration.logFileSystem = fileSystem
-        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
-                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let (broker, fileSystem) = Self.brokerOnFailingFileSystem()
         defer { try? broker.shutdown().wait() }
         _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
         // A failed fsync leaves q's log refusing appends; "other" opens after it and works.
