@@ -51,6 +51,9 @@ final class BrokerSession {
     /// first): how many partitions, and whether one failed.
     var earlyStores: [UInt64: (count: Int, failed: Bool)] = [:]
     var nextPublishToken: UInt64 = 0
+    /// The last publish's routing keys when it had no CC or BCC: the next publish with the same
+    /// routing key shares the array instead of allocating one.
+    var lastRoutingKeys: [String] = []
     var nextChannelGeneration: UInt64 = 0
     lazy var receiver = SessionReceiver(session: self, loop: context.eventLoop)
     /// The next consumer-timeout check (see BrokerSession+AckTimeout.swift).
