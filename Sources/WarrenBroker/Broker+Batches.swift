@@ -26,9 +26,6 @@ public struct PublishCommand: Sendable {
     /// Whether `stored` should follow (confirms, transactions); otherwise nobody waits.
     public var wantsStored: Bool
 
-    /// Inlinable so a front door builds the command in place (seen from another module, the
-    /// optimizer copied the new command, retaining what it holds, and destroyed the original).
-    @inlinable
     public init(message: Message, routingKeys: [String], headers: ArgumentTable?, token: UInt64, wantsStored: Bool) {
         self.message = message
         self.routingKeys = routingKeys

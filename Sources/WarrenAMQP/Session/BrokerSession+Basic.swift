@@ -185,16 +185,13 @@ extension BrokerSession {
             if !noAck {
                 trackUnacked(deliveries[index], tag: tag, channel: channel)
             }
+            var properties = deliveries[index].message.properties
             if let previous = deliveries[index].previousDeliveries {
-                handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
-                                      redelivered: deliveries[index].redelivered, message: deliveries[index].message,
-                                      properties: AMQPMessageFormat.withDeliveryCount(deliveries[index].message.properties,
-                                                                                      previous))
-            } else {
-                handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
-                                      redelivered: deliveries[index].redelivered, message: deliveries[index].message,
-                                      properties: deliveries[index].message.properties)
+                properties = AMQPMessageFormat.withDeliveryCount(properties, previous)
             }
+            handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
+                                  redelivered: deliveries[index].redelivered, message: deliveries[index].message,
+                                  properties: properties)
             windowCost += BrokerLimits.deliveryCost(bodyBytes: deliveries[index].message.body.readableBytes)
         }
         // Flushing may find the socket gone and close the session's channels at once: the key

@@ -30,11 +30,9 @@ final class AppendBatch {
     }
 
     private var partitions: [PartitionMessages] = []
-    /// The position in `partitions` of the partition added to last (a run of publishes to
-    /// one queue looks nothing up).
-    private var last: (id: ObjectIdentifier, position: Int)?
-    /// Positions by partition, once there are two.
-    private var positions: [ObjectIdentifier: Int] = [:]
+    /// Each partition's position in `partitions` (a run of publishes to one queue looks
+    /// nothing up).
+    private var positions = ObjectPositions()
     /// The result index the messages added now belong to (set by `perform` per publish).
     var currentResult = 0
     /// The batch's last route, for its next publish to the same place.
@@ -66,23 +64,15 @@ final class AppendBatch {
     }
 
     private func position(of partition: QueuePartition, runtime: QueueRuntime) -> Int {
-        let id = ObjectIdentifier(partition)
-        if let last, last.id == id { return last.position }
-        if let last, positions.isEmpty { positions[last.id] = last.position }
-        let position: Int
-        if let known = positions[id] {
-            position = known
-        } else {
-            position = partitions.count
+        let (position, isNew) = positions.position(of: ObjectIdentifier(partition))
+        if isNew {
             var added = PartitionMessages(runtime: runtime, partition: partition)
             if position == 0 && expected > 1 {
                 added.messages.reserveCapacity(expected)
                 added.results.reserveCapacity(expected)
             }
             partitions.append(added)
-            if position > 0 { positions[id] = position }
         }
-        last = (id, position)
         return position
     }
 
@@ -126,8 +116,7 @@ final class AppendBatch {
             }
         }
         partitions.removeAll()
-        positions.removeAll()
-        last = nil
+        positions = ObjectPositions()
         return failed
     }
 }

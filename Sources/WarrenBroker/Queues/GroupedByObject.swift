@@ -6,28 +6,17 @@
 /// object starts a dictionary, so many objects cost one lookup each rather than a search.
 struct GroupedByObject<Object, Element> {
     private(set) var groups: [(object: Object, elements: [Element])] = []
-    /// The object the last element went to, and its group.
-    private var last: (id: ObjectIdentifier, position: Int)?
-    /// Each object's group, once there are two (with one, `last` says it).
-    private var positions: [ObjectIdentifier: Int] = [:]
+    private var positions = ObjectPositions()
 
     /// `element` is taken, not copied (a delivery copied here retains its message's buffers again).
     /// `id` is `ObjectIdentifier(object)`, taken where the object's type is known: found here,
     /// from the generic `Object`, it takes a dynamic cast per element.
     mutating func append(_ element: consuming Element, to object: Object, id: ObjectIdentifier) {
-        if let last, last.id == id {
-            groups[last.position].elements.append(element)
-            return
-        }
-        // While there is one group, `last` is it: it enters the dictionary as a second appears.
-        if let last, positions.isEmpty { positions[last.id] = last.position }
-        if let position = positions[id] {
-            groups[position].elements.append(element)
-            last = (id, position)
-        } else {
-            last = (id, groups.count)
-            if !groups.isEmpty { positions[id] = groups.count }
+        let (position, isNew) = positions.position(of: id)
+        if isNew {
             groups.append((object, [element]))
+        } else {
+            groups[position].elements.append(element)
         }
     }
 }

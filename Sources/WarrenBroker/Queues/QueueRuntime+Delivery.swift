@@ -55,22 +55,12 @@ extension QueueRuntime {
                     continue
                 }
                 let cost = BrokerLimits.deliveryCost(bodyBytes: message.body.readableBytes)
-                let floorBefore = group.partitions[index].ackFloor
                 let count: UInt32
                 if member.noAck && group.partitions[index].deliverSettled(offset) {
                     // Delivered and settled at once: only the window's credit is spent.
                     count = 1
                     member.window -= cost
-                    if let run = settledRuns.firstIndex(where: { $0.partition == index }) {
-                        if settledRuns[run].last + 1 == offset {
-                            settledRuns[run].last = offset
-                        } else {
-                            record(settledRuns[run], in: group)
-                            settledRuns[run] = SettledRun(partition: index, first: offset, last: offset, floorBefore: floorBefore)
-                        }
-                    } else {
-                        settledRuns.append(SettledRun(partition: index, first: offset, last: offset, floorBefore: floorBefore))
-                    }
+                    addSettled(offset, partition: index, to: &settledRuns, in: group)
                 } else {
                     count = group.partitions[index].deliver(offset, consumer: id, deliveryTag: 0)
                     group.delivered(to: member, cost: cost)
@@ -94,16 +84,30 @@ extension QueueRuntime {
     }
 
     /// Offsets `first...last` of a partition, delivered and settled by `dispatch`'s no-ack
-    /// fast path; `floorBefore` is the group's ack floor before the first.
+    /// fast path. The fast path takes an offset only at the ack floor, so the floor before
+    /// the run was `first`.
     struct SettledRun {
         var partition: Int
         var first: UInt64
         var last: UInt64
-        var floorBefore: UInt64
+    }
+
+    /// Extends the partition's run with `offset`, or records the run it does not continue and
+    /// starts another.
+    private func addSettled(_ offset: UInt64, partition: Int, to runs: inout [SettledRun], in group: ConsumerGroupRuntime) {
+        guard let run = runs.firstIndex(where: { $0.partition == partition }) else {
+            runs.append(SettledRun(partition: partition, first: offset, last: offset))
+            return
+        }
+        if runs[run].last + 1 != offset {
+            record(runs[run], in: group)
+            runs[run].first = offset
+        }
+        runs[run].last = offset
     }
 
     private func record(_ run: SettledRun, in group: ConsumerGroupRuntime) {
-        recordSettled(run.first...run.last, partition: partitions[run.partition], in: group, floorBefore: run.floorBefore)
+        recordSettled(run.first...run.last, partition: partitions[run.partition], in: group, floorBefore: run.first)
     }
 
     private func counted(_ delivery: Delivery) {
