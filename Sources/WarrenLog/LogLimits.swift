@@ -30,6 +30,13 @@ public enum LogLimits {
     /// a busy queue, so consumers at the tail never touch the disk.
     public static let tailCacheBytesDefault = 8 << 20
 
+    /// Default bytes a log writing in the background (`writesInBackground`) lets queue for the
+    /// flusher before an append writes them itself: when the flusher falls behind (its thread
+    /// runs at a lower priority, and serves every log in turn), the appending thread takes the
+    /// writes back rather than letting memory grow. 4 MiB is half the default tail cache, so a
+    /// queued batch is still in the cache and costs no memory of its own.
+    public static let unwrittenBytesMaxDefault = 4 << 20
+
     /// Segment files a log keeps open for reading at once (least recently used are closed).
     /// A broker hosts thousands of partitions under a process limit of a few tens of thousands
     /// of descriptors; 16 per partition leaves room for sockets.

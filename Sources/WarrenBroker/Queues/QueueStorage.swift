@@ -45,6 +45,8 @@ struct QueueStorage {
         configuration.durability = definition.durable ? durability : .never
         configuration.segmentBytes = segmentBytes
         configuration.removesSegmentsInBackground = true
+        // The copy into the page cache runs on the flusher's thread, not the broker's loop.
+        configuration.writesInBackground = true
         // Declarations were validated before; a stored one that no longer validates is a
         // classic queue of one partition rather than a queue that cannot open.
         let arguments = QueueArguments.effective(definition, vhost: vhost, policy: policy)

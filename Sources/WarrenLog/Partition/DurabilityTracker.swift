@@ -23,6 +23,8 @@ final class DurabilityTracker: @unchecked Sendable {
 
     let lock = ConditionMutex()
     let syncDirectory: @Sendable () throws -> Void
+    /// Batches the flusher writes before it syncs (a log that writes in the background).
+    let writes: WriteBehind?
 
     // Shared without the mutex.
     private let requestedOffset: ManagedAtomic<Int64>
@@ -47,7 +49,8 @@ final class DurabilityTracker: @unchecked Sendable {
     private var isFlushing = false
     private var toldOffset: Int64
 
-    init(durableOffset: Int64, syncDirectory: @escaping @Sendable () throws -> Void) {
+    init(durableOffset: Int64, writes: WriteBehind? = nil, syncDirectory: @escaping @Sendable () throws -> Void) {
+        self.writes = writes
         self.requestedOffset = ManagedAtomic(durableOffset)
         self.durable = ManagedAtomic(durableOffset)
         self.toldOffset = durableOffset
@@ -79,6 +82,13 @@ final class DurabilityTracker: @unchecked Sendable {
         return requestOffset(offset)
     }
 
+    /// A batch was queued for the flusher to write, with no durability requested for it (the
+    /// `never` and `interval` policies). Returns true when the log must be queued on the flusher.
+    func requestWrite() -> Bool {
+        if failed.load(ordering: .sequentiallyConsistent) { return false }
+        return queued.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+    }
+
     private func requestOffset(_ offset: Int64) -> Bool {
         // Only the owner stores it, so a plain max is enough.
         if offset > requestedOffset.load(ordering: .relaxed) {
@@ -92,7 +102,9 @@ final class DurabilityTracker: @unchecked Sendable {
         if !dirtyFiles.contains(where: { $0 === file }) { dirtyFiles.append(file) }
     }
 
-    /// Called by the flusher: takes the pending work, syncs it, and publishes the result.
+    /// Called by the flusher: takes the pending work, writes the batches queued for it, syncs
+    /// what needs it, and publishes the result. A turn that only wrote (nothing requested
+    /// beyond the durable offset, no dirty file) syncs nothing and does not call `onFsync`.
     func flushPending(_ onFsync: (@Sendable (Duration) -> Void)? = nil) {
         var files: [any LogFile] = []
         let (target, directory, active) = lock.withLock {
@@ -109,16 +121,20 @@ final class DurabilityTracker: @unchecked Sendable {
             return (requestedOffset.load(ordering: .sequentiallyConsistent), directoryDirty, activeFile)
         }
         var error: LogError?
-        let started = ContinuousClock.now
         do {
-            if directory { try syncDirectory() }
-            for file in files { try file.sync() }
-            if let active, !files.contains(where: { $0 === active }) { try active.sync() }
+            // Every batch queued before `target` was requested is taken here (see WriteBehind).
+            try writes?.writeQueued()
+            if writes == nil || directory || !files.isEmpty || target > durableOffset {
+                let started = ContinuousClock.now
+                if directory { try syncDirectory() }
+                for file in files { try file.sync() }
+                if let active, !files.contains(where: { $0 === active }) { try active.sync() }
+                onFsync?(ContinuousClock.now - started)
+            }
         } catch let failed {
             // Whatever a file system throws, the waiters learn that storage failed.
             error = .storageFailed("\(failed)")
         }
-        onFsync?(ContinuousClock.now - started)
         files.removeAll(keepingCapacity: true)
         lock.withLock { spareFiles = files }
         if let error { fail(error, fromFlusher: true) } else { advance(to: target) }

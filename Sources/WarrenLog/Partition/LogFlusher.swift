@@ -7,7 +7,8 @@ import Glibc
 
 /// A dedicated thread that `fsync`s partition logs, so the thread that owns a log never blocks
 /// on the disk. One flusher can serve many logs; logs waiting for it are served in turn, and
-/// each turn syncs everything its log wrote since its previous turn (group commit).
+/// each turn syncs everything its log wrote since its previous turn (group commit). For a log
+/// that writes in the background, the turn first writes the batches it appended (`WriteBehind`).
 ///
 /// Durability callbacks run on this thread: keep them short (hand work to an event loop).
 public final class LogFlusher: @unchecked Sendable {

@@ -15,6 +15,7 @@ extension PartitionLog {
             throw LogError.offsetOutOfRange(requested: offset, logStart: logStartOffset, logEnd: logEndOffset)
         }
         guard offset < logEndOffset else { return logEndOffset }
+        try finishWrites()
         durability.waitIdle()
         while segments.count > 1, activeSegment.baseOffset >= offset {
             let removed = segments.removeLast()
@@ -61,7 +62,10 @@ extension PartitionLog {
         while segments.count > 1, segments[0].nextOffset <= offset {
             // In the background the flusher need not be idle: a file it still syncs stays open
             // through its own reference, and syncing an unlinked file is harmless.
-            if deleted == 0 && !background { durability.waitIdle() }
+            if deleted == 0 && !background {
+                try finishWrites()
+                durability.waitIdle()
+            }
             let removed = segments.removeFirst()
             openReadFiles.removeAll { $0 == removed.baseOffset }
             if background {

@@ -11,7 +11,8 @@ import SystemPackage
 /// Threading contract: a `PartitionLog` belongs to one thread (in the broker, the event loop
 /// that owns the partition). Every method must be called from that thread; none blocks on
 /// `fsync`. Durability is tracked apart from the log end: `append` returns as soon as the bytes
-/// are written to the file, and a `LogFlusher` thread makes them durable and reports it
+/// are written to the file (or, with `writesInBackground`, queued for the flusher to write),
+/// and a `LogFlusher` thread makes them durable and reports it
 /// through `whenDurable` callbacks and the durability listener, which run on the flusher
 /// thread. `highWatermark` may be read from any thread. `truncate`, `deleteSegments` and
 /// `close` wait for an `fsync` already under way for this log to finish.
@@ -36,6 +37,14 @@ public final class PartitionLog {
         /// (unlinking a 64 MiB file and syncing the directory take milliseconds), instead of on
         /// the caller's. `close` waits for them.
         public var removesSegmentsInBackground = false
+        /// Appended batches are written to the segment file by the flusher thread, just before
+        /// it syncs them, instead of by `append` on the caller's (see `WriteBehind`). Reads of
+        /// bytes not yet written, truncation and `close` write them first; so does an append
+        /// that finds more than `unwrittenBytesMax` queued. A log released without `close`
+        /// loses what was still queued, as a crashed process would.
+        public var writesInBackground = false
+        /// With `writesInBackground`: bytes queued before `append` writes them itself.
+        public var unwrittenBytesMax: Int = LogLimits.unwrittenBytesMaxDefault
 
         /// Creates the default configuration.
         public init() {}
@@ -68,6 +77,8 @@ public final class PartitionLog {
     /// `Configuration.removesSegmentsInBackground`).
     let segmentRemovals = DispatchGroup()
     let durability: DurabilityTracker
+    /// Batches appended but not yet written, with `writesInBackground`.
+    let writes: WriteBehind?
 
     var segments: [Segment]
     var tailCache: TailCache
@@ -98,12 +109,18 @@ public final class PartitionLog {
         self.tailCache = TailCache(capacityBytes: configuration.tailCacheBytes)
         self.lastFlushRequestMs = clock.nowMilliseconds()
         let fileSystem = fileSystem
-        self.durability = DurabilityTracker(durableOffset: durableOffset) { try fileSystem.syncDirectory(directory) }
+        let writes = configuration.writesInBackground ? WriteBehind() : nil
+        self.writes = writes
+        for segment in segments { segment.writes = writes }
+        self.durability = DurabilityTracker(durableOffset: durableOffset, writes: writes) {
+            try fileSystem.syncDirectory(directory)
+        }
     }
 
     deinit {
-        // A log dropped without `close` is treated as a crash on the next open; its own
-        // flusher thread still has to stop.
+        // A log dropped without `close` is treated as a crash on the next open: what it had
+        // not written is lost. Its own flusher thread still has to stop.
+        if !isClosed { writes?.discard() }
         if ownsFlusher && !isClosed { flusher.shutdown() }
     }
 
@@ -162,7 +179,7 @@ public final class PartitionLog {
             throw error
         }
         tailCache.append(batch)
-        requestDurability(nowMs: now)
+        try requestDurability(nowMs: now)
         return AppendResult(baseOffset: header.baseOffset, lastOffset: header.lastOffset)
     }
 
@@ -185,7 +202,7 @@ public final class PartitionLog {
             throw error
         }
         tailCache.append(batch)
-        requestDurability(nowMs: now)
+        try requestDurability(nowMs: now)
         return AppendResult(baseOffset: batch.baseOffset, lastOffset: batch.lastOffset)
     }
 
@@ -206,6 +223,7 @@ public final class PartitionLog {
         let segment = try Segment.create(
             baseOffset: old.nextOffset, directory: directory, fileSystem: fileSystem,
             indexIntervalBytes: configuration.indexIntervalBytes, nowMs: nowMs)
+        segment.writes = writes
         var files = try old.takeIndexFiles()
         if let file = old.file { files.append(file) }
         segments.append(segment)
@@ -215,14 +233,35 @@ public final class PartitionLog {
         }
     }
 
-    private func requestDurability(nowMs: Int64) {
+    /// After an append: asks for the flush its policy calls for, and, when the log writes in
+    /// the background, for the flusher turn that writes the batch.
+    private func requestDurability(nowMs: Int64) throws {
+        var requested = false
         switch configuration.durability {
         case .always:
             requestFlush()
+            requested = true
         case .interval(let interval):
-            if nowMs - lastFlushRequestMs >= interval.wholeMilliseconds { requestFlush() }
+            if nowMs - lastFlushRequestMs >= interval.wholeMilliseconds {
+                requestFlush()
+                requested = true
+            }
         case .never:
             durability.advanceNow(to: logEndOffset)
+        }
+        guard let writes else { return }
+        if !requested, durability.requestWrite() { flusher.enqueue(durability) }
+        if writes.unwrittenBytes > configuration.unwrittenBytesMax { try finishWrites() }
+    }
+
+    /// Writes every batch still queued for the flusher (`writesInBackground`), on this thread.
+    func finishWrites() throws {
+        guard let writes else { return }
+        do {
+            try writes.finish()
+        } catch {
+            durability.fail(.storageFailed("append: \(error)"))
+            throw error
         }
     }
 
@@ -277,13 +316,14 @@ public final class PartitionLog {
     public func close() throws {
         guard !isClosed else { return }
         segmentRemovals.wait()
+        let unwritten = Result { try finishWrites() }
         durability.waitIdle()
         isClosed = true
         defer {
             for segment in segments { segment.close() }
             if ownsFlusher { flusher.shutdown() }
         }
-        if durability.currentFailure != nil { return }
+        if durability.currentFailure != nil { return try unwritten.get() }
         try activeSegment.syncLog()
         try activeSegment.syncIndexes()
         let marker = try fileSystem.openFile(directory.appending(Self.cleanShutdownMarker), create: true)

@@ -30,6 +30,7 @@ extension Segment {
     /// reported in `problem`.
     func scan(from position: Int64, expectedOffset: Int64, limit: Int64) throws -> SegmentScan {
         try openFile()
+        try waitUntilWritten(upTo: limit)
         var result = SegmentScan(validEnd: position, nextOffset: expectedOffset)
         var chunk = ByteBuffer()
         while result.validEnd < limit {

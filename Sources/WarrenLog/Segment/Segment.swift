@@ -5,6 +5,7 @@
 // first batch's base offset is the segment's base offset (the number in its file names, padded
 // to 20 digits). Layout in docs/formats/segment.md.
 
+import Atomics
 import NIOCore
 import SystemPackage
 
@@ -18,8 +19,14 @@ final class Segment {
     let timeIndexPath: FilePath
     let indexIntervalBytes: Int
 
-    /// Bytes of valid batches in the `.log` file.
-    private(set) var size: Int64
+    /// Bytes of valid batches in the `.log` file (some possibly still queued in `writes`).
+    private(set) var size: Int64 {
+        didSet { if writes == nil || size < oldValue { writtenSize.store(size, ordering: .sequentiallyConsistent) } }
+    }
+    /// Where appends go when the log writes in the background (nil: written by `append`).
+    var writes: WriteBehind?
+    /// Bytes of the `.log` file written so far: `size` unless batches are queued in `writes`.
+    let writtenSize: ManagedAtomic<Int64>
     /// Offset after the last batch (the base offset when empty).
     private(set) var nextOffset: Int64
     /// Largest record timestamp, `Int64.min` when the segment is empty.
@@ -60,6 +67,7 @@ final class Segment {
         self.timeIndexPath = directory.appending(Self.fileName(baseOffset, "timeindex"))
         self.indexIntervalBytes = indexIntervalBytes
         self.size = size
+        self.writtenSize = ManagedAtomic(size)
         self.nextOffset = nextOffset
         self.maxTimestamp = maxTimestamp
         self.createdAtMs = createdAtMs
@@ -123,8 +131,12 @@ final class Segment {
         precondition(size + Int64(batch.readableBytes) <= Int64(UInt32.max))
         let file = try self.file ?? { try openFile(); return self.file! }()
         let position = size
-        try file.write(batch, at: position)
         if !indexesWritable { try loadIndexes(); try makeIndexesWritable(truncate: false) }
+        if let writes {
+            writes.enqueue(batch, to: file, at: position, writtenSize: writtenSize)
+        } else {
+            try file.write(batch, at: position)
+        }
         if offsetIndex!.entries.isEmpty || position - lastIndexedPosition >= Int64(indexIntervalBytes) {
             try addIndexEntries(relativeOffset: UInt32(header.baseOffset - baseOffset), position: position)
         }
@@ -274,9 +286,17 @@ final class Segment {
     func read(at position: Int64, count: Int, into buffer: inout ByteBuffer) throws {
         try openFile()
         let wanted = Int(max(0, min(Int64(count), size - position)))
+        try waitUntilWritten(upTo: position + Int64(wanted))
         buffer.clear(minimumCapacity: wanted)
         guard wanted > 0 else { return }
         try file!.readFully(into: &buffer, count: wanted, at: position)
+    }
+
+    /// Makes sure the bytes below `end` are in the `.log` file, writing the queued ones now if
+    /// they are not (see `WriteBehind`).
+    func waitUntilWritten(upTo end: Int64) throws {
+        guard let writes, end > writtenSize.load(ordering: .sequentiallyConsistent) else { return }
+        try writes.finish()
     }
 
     /// Cuts the segment at byte `position`, where a batch starting at `nextOffset` began.
