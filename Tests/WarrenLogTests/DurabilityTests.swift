@@ -121,15 +121,7 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
         defer { try? log.close() }
         try appendRecords(log, 0, count: 2)
         #expect(log.waitUntilDurable(1, timeout: .seconds(10)) != nil)
-        harness.memory!.setFaults { $0.failSync = true }
-        let appended = try log.append([makeRecord(2)])
-        let result = log.waitUntilDurable(appended.lastOffset, timeout: .seconds(10))
-        guard case .failure(.storageFailed) = result else {
-            Issue.record("expected storageFailed, got \(String(describing: result))")
-            return
-        }
-        #expect(log.highWatermark == 2)
-        #expect(throws: LogError.self) { try log.append([makeRecord(3)]) }
+        guard try expectStorageFailure(of: log, in: harness, next: 2, faults: { $0.failSync = true }) else { return }
         let late = Recorder<Bool>()
         log.whenDurable(2) { late.record((try? $0.get()) != nil) }
         #expect(late.wait(for: 1, timeout: 0) == [false])

@@ -95,15 +95,7 @@ import Testing
         let log = try harness.open { $0.writesInBackground = true }
         try appendRecords(log, 0, count: 2)
         #expect(log.waitUntilDurable(1, timeout: .seconds(10)) != nil)
-        harness.memory!.setFaults { $0.tornWriteBytes = 10 }
-        let appended = try log.append([makeRecord(2)])
-        let result = log.waitUntilDurable(appended.lastOffset, timeout: .seconds(10))
-        guard case .failure(.storageFailed) = result else {
-            Issue.record("expected storageFailed, got \(String(describing: result))")
-            return
-        }
-        #expect(log.highWatermark == 2)
-        #expect(throws: LogError.self) { try log.append([makeRecord(3)]) }
+        guard try expectStorageFailure(of: log, in: harness, next: 2, faults: { $0.tornWriteBytes = 10 }) else { return }
         try? log.close()
         let reopened = try harness.open()
         defer { try? reopened.close() }

@@ -105,3 +105,22 @@ func appendRecords(_ log: PartitionLog, _ first: Int, count: Int, size: Int = 0,
 func readAll(_ log: PartitionLog, from offset: Int64 = 0) throws -> [StoredRecord] {
     try log.readRecords(from: max(offset, log.logStartOffset), maxBytes: Int.max)
 }
+
+/// Injects `faults` into the harness's in-memory file system, appends record `next` to `log`
+/// (which holds `0..<next`, all durable), and expects storage to fail: the waiter hears
+/// `storageFailed`, the high watermark stays at `next`, and a later append throws.
+/// Returns false (having recorded an issue) when the waiter heard something else.
+@discardableResult
+func expectStorageFailure(of log: PartitionLog, in harness: LogHarness, next: Int,
+                          faults: (inout InMemoryFileSystem.Faults) -> Void) throws -> Bool {
+    harness.memory!.setFaults(faults)
+    let appended = try log.append([makeRecord(next)])
+    let result = log.waitUntilDurable(appended.lastOffset, timeout: .seconds(10))
+    guard case .failure(.storageFailed) = result else {
+        Issue.record("expected storageFailed, got \(String(describing: result))")
+        return false
+    }
+    #expect(log.highWatermark == Int64(next))
+    #expect(throws: LogError.self) { try log.append([makeRecord(next + 1)]) }
+    return true
+}
