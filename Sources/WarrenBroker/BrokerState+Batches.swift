@@ -1,20 +1,33 @@
 // BrokerState+Batches.swift: running a front door's batch, and the queues it touched.
 import Logging
 
-/// Queues to dispatch once a batch (or a settlement) is done, each once.
+/// Queues to dispatch once a batch (or a settlement) is done, each once. The first queue is
+/// held inline: most batches touch one queue, and then no dictionary is allocated.
 struct DispatchSet {
-    private(set) var runtimes: [ObjectIdentifier: QueueRuntime] = [:]
+    private var first: QueueRuntime?
+    private var others: [ObjectIdentifier: QueueRuntime] = [:]
 
     mutating func insert(_ runtime: QueueRuntime) {
-        runtimes[ObjectIdentifier(runtime)] = runtime
+        guard let first else { first = runtime; return }
+        if first !== runtime { others[ObjectIdentifier(runtime)] = runtime }
     }
 
-    func contains(_ runtime: QueueRuntime) -> Bool { runtimes[ObjectIdentifier(runtime)] != nil }
+    func contains(_ runtime: QueueRuntime) -> Bool {
+        first === runtime || others[ObjectIdentifier(runtime)] != nil
+    }
+
+    /// Calls `body` with each queue once.
+    func forEach(_ body: (QueueRuntime) -> Void) {
+        guard let first else { return }
+        body(first)
+        for runtime in others.values { body(runtime) }
+    }
 }
 
 extension BrokerState {
     func perform(vhost: String, _ commands: [BrokerCommand], receiver: any BrokerReceiver) {
         var results: [PublishResult] = []
+        results.reserveCapacity(commands.count)  // one allocation, not one per doubling
         var touched = DispatchSet()
         let batch = AppendBatch(expected: commands.count)
         let acceptedAt = nowMilliseconds  // one clock read for the batch's publishes
@@ -106,7 +119,7 @@ extension BrokerState {
 
     /// Hands out what the touched queues can deliver now.
     func dispatch(_ touched: DispatchSet) {
-        for runtime in touched.runtimes.values {
+        touched.forEach { runtime in
             do { try runtime.dispatch() } catch {
                 logger.error("dispatch failed", metadata: ["queue": "\(runtime.definition.name)", "error": "\(error)"])
             }

@@ -120,4 +120,70 @@ import Testing
         defer { try? reopened.close() }
         #expect(try readAll(reopened).map(\.offset) == [0])
     }
+
+    /// A truncation with batches still queued writes them itself (the flusher is held), then
+    /// cuts the log: what is left, and what is appended after, survive a reopen.
+    @Test func aTruncationWritesTheQueueFirst() throws {
+        let harness = LogHarness(.memory)
+        let (log, release) = try logWithTheFlusherHeld(harness)
+        try appendRecords(log, 1, count: 7)
+        let written = segmentBytes(harness)
+        let wrote = DispatchSemaphore(value: 0)
+        harness.memory!.setFaults { $0.writeSignal = wrote }
+        let truncation = OnAnotherThread { try log.truncate(to: 5) }
+        // The flusher is still held in its sync: this write is the truncation's own.
+        #expect(wrote.wait(timeout: .now() + 10) == .success)
+        #expect(segmentBytes(harness) > written)
+        release.signal()
+        guard truncation.done.wait(timeout: .now() + 10) == .success else {
+            Issue.record("the truncation did not finish once the flusher was released")
+            return
+        }
+        #expect(try truncation.result?.get() == 5)
+        #expect(try readAll(log).map(\.offset) == Array(0..<5))
+        try appendRecords(log, 5, count: 1)
+        try log.close()
+        let reopened = try harness.open()
+        defer { try? reopened.close() }
+        #expect(try readAll(reopened).map(\.offset) == Array(0..<6))
+    }
+
+    /// A close with batches still queued writes them itself (the flusher is held) and waits
+    /// for the flusher: a clean reopen finds every record.
+    @Test func aCloseWritesTheQueueFirst() throws {
+        let harness = LogHarness(.memory)
+        let (log, release) = try logWithTheFlusherHeld(harness)
+        try appendRecords(log, 1, count: 7)
+        let written = segmentBytes(harness)
+        let wrote = DispatchSemaphore(value: 0)
+        harness.memory!.setFaults { $0.writeSignal = wrote }
+        let closing = OnAnotherThread { try log.close() }
+        #expect(wrote.wait(timeout: .now() + 10) == .success)
+        #expect(segmentBytes(harness) > written)
+        release.signal()
+        guard closing.done.wait(timeout: .now() + 10) == .success else {
+            Issue.record("the close did not finish once the flusher was released")
+            return
+        }
+        #expect(throws: Never.self) { try closing.result?.get() }
+        let reopened = try harness.open()
+        defer { try? reopened.close() }
+        #expect(try readAll(reopened).map(\.offset) == Array(0..<8))
+    }
+}
+
+/// Runs `body` once on a thread of its own; `done` is signalled when it has returned, and
+/// `result` (read after `done`) holds what it returned or threw.
+private final class OnAnotherThread<Value>: @unchecked Sendable {
+    private let body: () throws -> Value
+    private(set) var result: Result<Value, any Error>?
+    let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping () throws -> Value) {
+        self.body = body
+        Thread { [self] in
+            result = Result { try self.body() }
+            done.signal()
+        }.start()
+    }
 }

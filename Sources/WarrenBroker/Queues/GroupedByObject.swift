@@ -7,6 +7,10 @@
 struct GroupedByObject<Object, Element> {
     private(set) var groups: [(object: Object, elements: [Element])] = []
     private var positions = ObjectPositions()
+    /// Room each object's list starts with, so a list grows by one allocation, not one per doubling.
+    private let elementCapacity: Int
+
+    init(elementCapacity: Int = 1) { self.elementCapacity = max(1, elementCapacity) }
 
     /// `element` is taken, not copied (a delivery copied here retains its message's buffers again).
     /// `id` is `ObjectIdentifier(object)`, taken where the object's type is known: found here,
@@ -14,7 +18,10 @@ struct GroupedByObject<Object, Element> {
     mutating func append(_ element: consuming Element, to object: Object, id: ObjectIdentifier) {
         let (position, isNew) = positions.position(of: id)
         if isNew {
-            groups.append((object, [element]))
+            var elements: [Element] = []
+            elements.reserveCapacity(elementCapacity)
+            elements.append(element)
+            groups.append((object, elements))
         } else {
             groups[position].elements.append(element)
         }

@@ -9,7 +9,9 @@ extension QueueRuntime {
     /// acceptance time, so `x-message-ttl: 0` reaches a consumer that is ready, as in RabbitMQ,
     /// however long the step from storing to dispatching takes.
     func dispatch(acceptedAt: Int64? = nil) throws {
-        var batches = GroupedByObject<any DeliverySink, Delivery>()
+        // Room for what is ready, up to a bound (a consumer's credit usually ends a batch sooner).
+        var batches = GroupedByObject<any DeliverySink, Delivery>(
+            elementCapacity: Int(min(messageCount, Self.deliveryBatchCapacity)))
         let now = acceptedAt ?? host?.nowMilliseconds ?? 0
         for group in groups.values where !group.members.isEmpty {
             let expires = checksExpiry && group.name == Self.defaultGroup
@@ -82,6 +84,9 @@ extension QueueRuntime {
         for (sink, deliveries) in batches.groups { sink.deliver(deliveries) }
         scheduleHeadExpiry()
     }
+
+    /// The most deliveries a dispatch makes room for at once, per consumer.
+    static let deliveryBatchCapacity: UInt64 = 128
 
     /// Offsets `first...last` of a partition, delivered and settled by `dispatch`'s no-ack
     /// fast path. The fast path takes an offset only at the ack floor, so the floor before

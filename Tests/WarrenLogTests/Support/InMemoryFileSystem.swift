@@ -27,6 +27,9 @@ final class InMemoryFileSystem: FileSystem, @unchecked Sendable {
         var syncGate: (entered: DispatchSemaphore, release: DispatchSemaphore)?
         /// Opening a file whose name ends with this throws EMFILE (no descriptor left).
         var failOpeningSuffix: String?
+        /// Signalled after each write that stored its bytes: a test waits on it for a write
+        /// made on a thread it cannot otherwise watch.
+        var writeSignal: DispatchSemaphore?
     }
 
     private let lock = NSLock()
@@ -195,6 +198,7 @@ final class InMemoryFile: LogFile, @unchecked Sendable {
             node.data.replaceSubrange(start..<(start + overlap), with: toWrite[0..<overlap])
             node.data += toWrite[overlap...]
             if torn { throw LogError.io(operation: "pwrite", path: path.string, errno: EIO) }
+            faults.writeSignal?.signal()
         }
     }
 
