@@ -121,25 +121,36 @@ import Testing
         #expect(try readAll(reopened).map(\.offset) == [0])
     }
 
-    /// A truncation with batches still queued writes them itself (the flusher is held), then
-    /// cuts the log: what is left, and what is appended after, survive a reopen.
-    @Test func aTruncationWritesTheQueueFirst() throws {
-        let harness = LogHarness(.memory)
+    /// Holds the flusher with records 1-7 queued behind record 0, runs `operation` on another
+    /// thread, and expects it to write the queue itself (the flusher still held) and to return
+    /// once the flusher is released. Returns the log and what `operation` returned, or nil
+    /// (having recorded an issue) when it did not return.
+    private func expectWritesTheQueueItself<Value>(
+        _ harness: LogHarness, _ operation: @escaping (PartitionLog) throws -> Value
+    ) throws -> (log: PartitionLog, result: Result<Value, any Error>)? {
         let (log, release) = try logWithTheFlusherHeld(harness)
         try appendRecords(log, 1, count: 7)
         let written = segmentBytes(harness)
         let wrote = DispatchSemaphore(value: 0)
         harness.memory!.setFaults { $0.writeSignal = wrote }
-        let truncation = OnAnotherThread { try log.truncate(to: 5) }
-        // The flusher is still held in its sync: this write is the truncation's own.
+        let running = OnAnotherThread { try operation(log) }
+        // The flusher is still held in its sync: this write is the operation's own.
         #expect(wrote.wait(timeout: .now() + 10) == .success)
         #expect(segmentBytes(harness) > written)
         release.signal()
-        guard truncation.done.wait(timeout: .now() + 10) == .success else {
-            Issue.record("the truncation did not finish once the flusher was released")
-            return
+        guard running.done.wait(timeout: .now() + 10) == .success, let result = running.result else {
+            Issue.record("the operation did not return once the flusher was released")
+            return nil
         }
-        #expect(try truncation.result?.get() == 5)
+        return (log, result)
+    }
+
+    /// A truncation with batches still queued writes them itself, then cuts the log: what is
+    /// left, and what is appended after, survive a reopen.
+    @Test func aTruncationWritesTheQueueFirst() throws {
+        let harness = LogHarness(.memory)
+        guard let (log, result) = try expectWritesTheQueueItself(harness, { try $0.truncate(to: 5) }) else { return }
+        #expect(try result.get() == 5)
         #expect(try readAll(log).map(\.offset) == Array(0..<5))
         try appendRecords(log, 5, count: 1)
         try log.close()
@@ -148,24 +159,12 @@ import Testing
         #expect(try readAll(reopened).map(\.offset) == Array(0..<6))
     }
 
-    /// A close with batches still queued writes them itself (the flusher is held) and waits
-    /// for the flusher: a clean reopen finds every record.
+    /// A close with batches still queued writes them itself and waits for the flusher: a clean
+    /// reopen finds every record.
     @Test func aCloseWritesTheQueueFirst() throws {
         let harness = LogHarness(.memory)
-        let (log, release) = try logWithTheFlusherHeld(harness)
-        try appendRecords(log, 1, count: 7)
-        let written = segmentBytes(harness)
-        let wrote = DispatchSemaphore(value: 0)
-        harness.memory!.setFaults { $0.writeSignal = wrote }
-        let closing = OnAnotherThread { try log.close() }
-        #expect(wrote.wait(timeout: .now() + 10) == .success)
-        #expect(segmentBytes(harness) > written)
-        release.signal()
-        guard closing.done.wait(timeout: .now() + 10) == .success else {
-            Issue.record("the close did not finish once the flusher was released")
-            return
-        }
-        #expect(throws: Never.self) { try closing.result?.get() }
+        guard let (_, result) = try expectWritesTheQueueItself(harness, { try $0.close() }) else { return }
+        #expect(throws: Never.self) { try result.get() }
         let reopened = try harness.open()
         defer { try? reopened.close() }
         #expect(try readAll(reopened).map(\.offset) == Array(0..<8))
