@@ -85,6 +85,6 @@ func brokerBenchmarks() {
                   guard let running = fixture.withLockedValue({ $0 }) else { fatalError("the broker fixture did not start") }
                   for _ in benchmark.scaledIterations { running.publishBatch() }
               },
-              setup: { fixture.withLockedValue { $0 = nil }; let started = try BrokerFixture(); fixture.withLockedValue { $0 = started } },
+              setup: { let started = try BrokerFixture(); fixture.withLockedValue { $0 = started } },
               teardown: { fixture.withLockedValue { $0?.stop(); $0 = nil } })
 }

@@ -7,19 +7,17 @@
 struct GroupedByObject<Object, Element> {
     private(set) var groups: [(object: Object, elements: [Element])] = []
     private var positions = ObjectPositions()
-    /// Room each object's list starts with, so a list grows by one allocation, not one per doubling.
-    private let elementCapacity: Int
-
-    init(elementCapacity: Int = 1) { self.elementCapacity = max(1, elementCapacity) }
 
     /// `element` is taken, not copied (a delivery copied here retains its message's buffers again).
     /// `id` is `ObjectIdentifier(object)`, taken where the object's type is known: found here,
-    /// from the generic `Object`, it takes a dynamic cast per element.
-    mutating func append(_ element: consuming Element, to object: Object, id: ObjectIdentifier) {
+    /// from the generic `Object`, it takes a dynamic cast per element. `capacity`: the room an
+    /// object's list starts with, when this is its first element (a list sized for what will
+    /// come grows by one allocation, not one per doubling).
+    mutating func append(_ element: consuming Element, to object: Object, id: ObjectIdentifier, capacity: Int = 1) {
         let (position, isNew) = positions.position(of: id)
         if isNew {
             var elements: [Element] = []
-            elements.reserveCapacity(elementCapacity)
+            elements.reserveCapacity(capacity)
             elements.append(element)
             groups.append((object, elements))
         } else {

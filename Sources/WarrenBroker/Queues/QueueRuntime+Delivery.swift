@@ -9,12 +9,11 @@ extension QueueRuntime {
     /// acceptance time, so `x-message-ttl: 0` reaches a consumer that is ready, as in RabbitMQ,
     /// however long the step from storing to dispatching takes.
     func dispatch(acceptedAt: Int64? = nil) throws {
-        // Room for what is ready, up to a bound (a consumer's credit usually ends a batch sooner).
-        var batches = GroupedByObject<any DeliverySink, Delivery>(
-            elementCapacity: Int(min(messageCount, Self.deliveryBatchCapacity)))
+        var batches = GroupedByObject<any DeliverySink, Delivery>()
         let now = acceptedAt ?? host?.nowMilliseconds ?? 0
         for group in groups.values where !group.members.isEmpty {
             let expires = checksExpiry && group.name == Self.defaultGroup
+            let ready = Int(min(readyCount(of: group), Self.deliveryBatchCapacity))
             var moved: [Int] = []  // Partitions whose cursor moved; few, so a list.
             // No-ack deliveries settled on the fast path, a run per partition, recorded (journal,
             // log floor) once per run instead of once per message.
@@ -73,7 +72,9 @@ extension QueueRuntime {
                 if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
                 annotateAckTimeout(&delivery)
                 counted(delivery)
-                batches.append(consume delivery, to: member.sink, id: ObjectIdentifier(member.sink))
+                // A member's list starts with room for what it can take: what is ready, within its prefetch.
+                let room = member.noAck || member.prefetch == 0 ? ready : min(ready, member.prefetch - member.unacked + 1)
+                batches.append(consume delivery, to: member.sink, id: ObjectIdentifier(member.sink), capacity: room)
                 idle = 0
                 index = (index + 1) % partitions.count
             }

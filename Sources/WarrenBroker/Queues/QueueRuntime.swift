@@ -77,7 +77,11 @@ final class QueueRuntime {
     /// Messages ready in the default group (what `queue.declare-ok` reports).
     var messageCount: UInt64 {
         guard let group = groups[Self.defaultGroup] else { return 0 }
-        return partitions.reduce(0) { $0 + group.partitions[$1.index].readyCount(logEnd: $1.logEnd) }
+        return readyCount(of: group)
+    }
+    /// Messages ready for `group`, over all partitions.
+    func readyCount(of group: ConsumerGroupRuntime) -> UInt64 {
+        partitions.reduce(0) { $0 + group.partitions[$1.index].readyCount(logEnd: $1.logEnd) }
     }
     var consumerCount: Int { groupOfConsumer.count }
     var hasExclusiveConsumer: Bool { groups.values.contains { $0.members.values.contains { $0.exclusive } } }
