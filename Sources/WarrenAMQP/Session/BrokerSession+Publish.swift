@@ -5,17 +5,24 @@ import WarrenBroker
 
 extension BrokerSession {
     func publish(_ content: AssembledContent, channel: UInt16) {
-        guard channels.contains(channel) else { return }
-        if channels[channel]!.transaction != nil {
-            channels[channel]!.transaction!.publishes.append(content)
+        guard let session = channels[channel] else { return }
+        if session.transaction != nil {
+            session.transaction!.publishes.append(content)
             return
         }
-        store(content, channel: channel)
+        store(content, channel: channel, session: session)
     }
 
     /// Routes and stores a message; `basic.return` and confirms follow as the channel asks.
     /// `promise`, when given, completes once the message is stored (durable where it must be).
-    func store(_ content: AssembledContent, channel: UInt16, promise: EventLoopPromise<Void>? = nil) {
+    /// `session`: the channel's state, when the caller has it at hand (each lookup in the table
+    /// retains and releases it).
+    func store(_ content: AssembledContent, channel: UInt16, session: ChannelSession? = nil,
+               promise: EventLoopPromise<Void>? = nil) {
+        guard let session = session ?? channels[channel] else {
+            promise?.fail(BrokerError(.internalError, "channel \(channel) is closed"))
+            return
+        }
         if let refused = publishRefusal(exchange: content.publish.exchange, routingKey: content.publish.routingKey) {
             // Through the broker's loop, after what this connection sent before.
             flushOutbox()
@@ -25,16 +32,16 @@ extension BrokerSession {
             return
         }
         var sequence: UInt64? = nil
-        if channels[channel]!.confirmMode {
-            sequence = channels[channel]!.nextPublishSequence
-            channels[channel]!.nextPublishSequence += 1
-            channels[channel]!.confirms.published(sequence!)
+        if session.confirmMode {
+            sequence = session.nextPublishSequence
+            session.nextPublishSequence += 1
+            session.confirms.published(sequence!)
         }
         // `content` is read in place, not copied into a variable: a copy retains its strings and
         // buffers once more. Only a direct reply-to rewrites the properties, in a header of its own.
         var directReplyHeader: ContentHeader?
         if content.header.properties.replyTo == DirectReplyTo.queue {
-            guard let token = channels[channel]!.directReplyToken else {
+            guard let token = session.directReplyToken else {
                 fail(ProtocolError(.preconditionFailed, "fast reply consumer does not exist",
                                    method: .basicPublish(content.publish)), channel: channel)
                 promise?.fail(BrokerError(.preconditionFailed, "no reply consumer"))
@@ -46,8 +53,10 @@ extension BrokerSession {
         }
         let (rawProperties, extraKeys) = if let directReplyHeader {
             Self.senderSelectedDistribution(directReplyHeader)
-        } else {
+        } else if Self.mayCarryRoutingHeaders(content.header.properties) {
             Self.senderSelectedDistribution(content.header)
+        } else {
+            (content.header.rawProperties, [String]())  // the header is not copied into a call
         }
         var expiration: Int64?
         if let text = content.header.properties.expiration {
@@ -72,24 +81,22 @@ extension BrokerSession {
             routingKeys = [content.publish.routingKey]
             lastRoutingKeys = routingKeys
         }
-        // The message is built inside the command, and the command moved into the outbox: a
-        // copy of either retains the message's buffers and strings again (a profile counted
-        // about 50 retains and releases per publish in this function before). The broker
-        // stamps the acceptance time.
-        let command = BrokerCommand.publish(PublishCommand(
-            message: Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
-                             properties: rawProperties, body: content.body,
-                             persistent: content.header.properties.deliveryMode == 2, timestamp: 0,
-                             expiration: expiration, priority: content.header.properties.priority),
-            routingKeys: routingKeys, headers: content.header.properties.headers.map(ArgumentTable.init),
-            token: token, wantsStored: sequence != nil || promise != nil))
-        var returnable: Message?
-        if content.publish.mandatory, case .publish(let publish) = command { returnable = publish.message }
-        pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: channels[channel]!.generation,
-                                               bodyBytes: bodyBytes, returnable: returnable, sequence: sequence,
-                                               promise: promise))
+        // The command is built where it is appended to the outbox, its message moved in: built
+        // into a variable first, the compiler kept two copies of it (a retain and a release of
+        // each of its references, seen counting retains per publish). The broker stamps the
+        // acceptance time.
+        let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
+                              properties: rawProperties, body: content.body,
+                              persistent: content.header.properties.deliveryMode == 2, timestamp: 0,
+                              expiration: expiration, priority: content.header.properties.priority)
+        pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: session.generation,
+                                               bodyBytes: bodyBytes, returnable: content.publish.mandatory ? message : nil,
+                                               sequence: sequence, promise: promise))
         publishStarted(bodyBytes: bodyBytes)
-        outbox.append(consume command)
+        outbox.append(.publish(PublishCommand(
+            message: consume message, routingKeys: routingKeys,
+            headers: content.header.properties.headers.map(ArgumentTable.init), token: token,
+            wantsStored: sequence != nil || promise != nil)))
         sendIfDue()
     }
 
@@ -113,6 +120,12 @@ extension BrokerSession {
         if value < 0 { return .failure(ExpirationError(text: "{value_negative,\(value)}")) }
         if value > 4_294_967_295 { return .failure(ExpirationError(text: "{value_too_large,\(value)}")) }
         return .success(value)
+    }
+
+    /// Whether the properties have a `CC` or `BCC` header (`senderSelectedDistribution` applies).
+    static func mayCarryRoutingHeaders(_ properties: BasicProperties) -> Bool {
+        guard let headers = properties.headers else { return false }
+        return headers["CC"] != nil || headers["BCC"] != nil
     }
 
     /// RabbitMQ's sender-selected distribution: routing keys in the `CC` and `BCC` headers

@@ -3,12 +3,47 @@ import NIOCore
 
 /// A message: where it was published, its content properties exactly as the publisher
 /// encoded them (so a redelivery reproduces them byte for byte) and its body.
+///
+/// A value with its four reference-counted fields (two strings, two buffers) in one shared
+/// box, copied on write: a message is copied many times between the socket and the consumer
+/// (command, batch, record, read-ahead window, delivery), and a copy now retains one object
+/// where it retained each field. The plain fields stay inline, so stamping the acceptance
+/// time or clearing the priority copies nothing.
 public struct Message: Sendable, Equatable {
-    public var exchange: String
-    public var routingKey: String
+    /// Changed only through `unique()`: never while another message shares it.
+    private final class Shared: @unchecked Sendable {
+        var exchange: String
+        var routingKey: String
+        var properties: ByteBuffer
+        var body: ByteBuffer
+
+        init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer) {
+            self.exchange = exchange
+            self.routingKey = routingKey
+            self.properties = properties
+            self.body = body
+        }
+    }
+
+    private var shared: Shared
+
+    public var exchange: String {
+        get { shared.exchange }
+        set { unique().exchange = newValue }
+    }
+    public var routingKey: String {
+        get { shared.routingKey }
+        set { unique().routingKey = newValue }
+    }
     /// Encoded content-header properties (flags and list), verbatim. Opaque to the broker.
-    public var properties: ByteBuffer
-    public var body: ByteBuffer
+    public var properties: ByteBuffer {
+        get { shared.properties }
+        set { unique().properties = newValue }
+    }
+    public var body: ByteBuffer {
+        get { shared.body }
+        set { unique().body = newValue }
+    }
     /// delivery-mode 2: must survive a restart in a durable queue.
     public var persistent: Bool
     /// Milliseconds since the Unix epoch when the broker accepted it.
@@ -20,14 +55,28 @@ public struct Message: Sendable, Equatable {
 
     public init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer,
                 persistent: Bool, timestamp: Int64, expiration: Int64? = nil, priority: UInt8? = nil) {
-        self.exchange = exchange
-        self.routingKey = routingKey
-        self.properties = properties
-        self.body = body
+        self.shared = Shared(exchange: exchange, routingKey: routingKey, properties: properties, body: body)
         self.persistent = persistent
         self.timestamp = timestamp
         self.expiration = expiration
         self.priority = priority
+    }
+
+    /// The box, copied first if another message shares it.
+    private mutating func unique() -> Shared {
+        if !isKnownUniquelyReferenced(&shared) {
+            shared = Shared(exchange: shared.exchange, routingKey: shared.routingKey, properties: shared.properties,
+                            body: shared.body)
+        }
+        return shared
+    }
+
+    public static func == (lhs: Message, rhs: Message) -> Bool {
+        (lhs.shared === rhs.shared
+            || (lhs.exchange == rhs.exchange && lhs.routingKey == rhs.routingKey && lhs.properties == rhs.properties
+                && lhs.body == rhs.body))
+            && lhs.persistent == rhs.persistent && lhs.timestamp == rhs.timestamp
+            && lhs.expiration == rhs.expiration && lhs.priority == rhs.priority
     }
 }
 

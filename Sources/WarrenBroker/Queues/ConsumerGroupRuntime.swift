@@ -106,6 +106,14 @@ final class ConsumerGroupRuntime {
         return member.channelPrefetch
     }
 
+    /// The next offset to deliver in partition `index` (see `GroupPartitionState.nextOffset`),
+    /// read in place: calling the state's method on `partitions[index]` copies the state out of
+    /// this class's array first, a retain and a release of each of its tables (a profile counted
+    /// nine per message in dispatch).
+    func nextOffset(inPartition index: Int, logEnd: UInt64) -> UInt64? {
+        partitions.withUnsafeBufferPointer { $0[index].nextOffset(logEnd: logEnd) }
+    }
+
     /// The member to deliver to next: of those with credit, the highest `x-priority`, and
     /// among equals the one served longest ago (round robin). Nil when none has credit.
     func nextMemberWithCredit() -> Member? {

@@ -135,9 +135,17 @@ final class QueuePartition {
 
     /// Windows kept (about one per reader: consumer groups, redeliveries).
     static let readAheadWindows = 8
-    /// How far a read looks ahead: records and bytes.
-    static let readAheadRecords = 256
-    static let readAheadBytes = 256 << 10
+    /// How far a read looks ahead: records and bytes. A consumer saturated with small
+    /// messages runs some thousands behind the publishers (its flow-control window is in flight,
+    /// more waits ready), so a window holds up to 2,048 records: at 256, such a reader fell
+    /// outside the windows and decoded every message back from the log.
+    static let readAheadRecords = 2_048
+    static let readAheadBytes = 1 << 20
+
+    /// How many messages of `size` bytes (body and properties) the windows hold together.
+    static func recordsWindowsHold(ofSize size: Int) -> Int {
+        readAheadWindows * min(readAheadRecords, readAheadBytes / max(size, 1))
+    }
 
     /// Up to `count` messages from `offset` on, by offset, in one read (expiry walks heads
     /// with it instead of reading one record at a time).

@@ -27,7 +27,7 @@ extension QueueRuntime {
                     index = lane
                 }
                 let partition = partitions[index]
-                guard let offset = group.partitions[index].nextOffset(logEnd: partition.logEnd) else {
+                guard let offset = group.nextOffset(inPartition: index, logEnd: partition.logEnd) else {
                     idle += 1
                     index = (index + 1) % partitions.count
                     continue
@@ -130,7 +130,7 @@ extension QueueRuntime {
                 ? partitions.count - 1 - step
                 : (group.nextPartition + step) % partitions.count
             let partition = partitions[index]
-            guard let offset = group.partitions[index].nextOffset(logEnd: partition.logEnd) else { continue }
+            guard let offset = group.nextOffset(inPartition: index, logEnd: partition.logEnd) else { continue }
             group.nextPartition = (index + 1) % partitions.count
             let count = group.partitions[index].deliver(offset, consumer: consumer, deliveryTag: 0)
             let message = try partition.read(offset, queue: definition.name)
@@ -256,7 +256,7 @@ extension QueueRuntime {
 
     /// The highest priority lane where `group` has a ready message.
     func highestReadyLane(of group: ConsumerGroupRuntime) -> Int? {
-        partitions.reversed().first { group.partitions[$0.index].nextOffset(logEnd: $0.logEnd) != nil }?.index
+        partitions.reversed().first { group.nextOffset(inPartition: $0.index, logEnd: $0.logEnd) != nil }?.index
     }
 
     /// Registers every group's ack floors with the logs, so retention keeps what a group needs.

@@ -82,7 +82,7 @@ extension QueueRuntime {
                 recordSettled(pending.run, partition: partition, in: group, floorBefore: pending.floor)
                 dropped = nil
             }
-            while let offset = group.partitions[partition.index].nextOffset(logEnd: partition.logEnd) {
+            while let offset = group.nextOffset(inPartition: partition.index, logEnd: partition.logEnd) {
                 if ahead[offset] == nil {
                     ahead = (try? partition.readAhead(from: offset, count: Self.expiryReadAheadMessages)) ?? [:]
                 }
@@ -115,7 +115,7 @@ extension QueueRuntime {
         guard checksExpiry, let host, let group = groups[Self.defaultGroup] else { return }
         var earliest: Int64?
         for partition in partitions {
-            guard let offset = group.partitions[partition.index].nextOffset(logEnd: partition.logEnd) else { continue }
+            guard let offset = group.nextOffset(inPartition: partition.index, logEnd: partition.logEnd) else { continue }
             let at: Int64?
             if let cached = headExpiry[partition.index], cached.offset == offset {
                 at = cached.at

@@ -38,7 +38,7 @@ extension QueueRuntime {
     private func oldestReady(in group: ConsumerGroupRuntime) -> (QueuePartition, UInt64)? {
         var oldest: (partition: QueuePartition, offset: UInt64, time: Int64)?
         for partition in partitions {
-            guard let offset = group.partitions[partition.index].nextOffset(logEnd: partition.logEnd) else { continue }
+            guard let offset = group.nextOffset(inPartition: partition.index, logEnd: partition.logEnd) else { continue }
             let time = partitions.count == 1 ? 0 : (try? partition.read(offset, queue: definition.name))?.timestamp ?? 0
             if oldest == nil || time < oldest!.time { oldest = (partition, offset, time) }
         }

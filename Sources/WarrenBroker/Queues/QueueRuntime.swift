@@ -113,7 +113,8 @@ final class QueueRuntime {
         let base = UInt64(try partition.log.append(messages.map { records.record(for: $0) }).baseOffset)
         // Kept in memory only while a group with consumers reads near the tail (within what the
         // windows hold): a backlog nobody is about to read stays on disk only.
-        let near = UInt64(QueuePartition.readAheadRecords * QueuePartition.readAheadWindows)
+        let size = messages.first.map { $0.body.readableBytes + $0.properties.readableBytes } ?? 0
+        let near = UInt64(QueuePartition.recordsWindowsHold(ofSize: size))
         var lowest = UInt64.max, highest: UInt64?
         for group in groups.values where !group.members.isEmpty {
             let cursor = group.partitions[partition.index].readCursor
