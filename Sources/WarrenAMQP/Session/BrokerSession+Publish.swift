@@ -81,10 +81,8 @@ extension BrokerSession {
             routingKeys = [content.publish.routingKey]
             lastRoutingKeys = routingKeys
         }
-        // The command is built where it is appended to the outbox, its message moved in: built
-        // into a variable first, the compiler kept two copies of it (a retain and a release of
-        // each of its references, seen counting retains per publish). The broker stamps the
-        // acceptance time.
+        // The command is built where it is appended to the outbox, its message moved in. The
+        // broker stamps the acceptance time.
         let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
                               properties: rawProperties, body: content.body,
                               persistent: content.header.properties.deliveryMode == 2, timestamp: 0,

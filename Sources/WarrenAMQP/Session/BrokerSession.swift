@@ -23,7 +23,11 @@ final class BrokerSession {
     var publishAllowed: (exchange: String, routingKey: String)?
     /// The permission patterns this connection has compiled.
     let patterns = PatternCache()
-    unowned let handler: AMQPConnectionHandler
+    /// Strong: the handler holds the session and drops it when the connection closes
+    /// (`channelInactive`), which ends the cycle. An `unowned` reference cost an atomic
+    /// operation on every use (`swift_unownedRetainStrong`, 1.5% of the loop on a16), and would
+    /// trap where a late broker callback finds the handler gone.
+    let handler: AMQPConnectionHandler
     let context: ChannelHandlerContext
     var channels = ChannelTable<ChannelSession>()
     private var nextConsumerNumber: UInt64 = 0

@@ -10,13 +10,17 @@ import NIOCore
 /// where it retained each field. The plain fields stay inline, so stamping the acceptance
 /// time or clearing the priority copies nothing.
 public struct Message: Sendable, Equatable {
-    /// Changed only through `unique()`: never while another message shares it.
-    private final class Shared: @unchecked Sendable {
-        var exchange: String
-        var routingKey: String
-        var properties: ByteBuffer
-        var body: ByteBuffer
+    /// Changed only through `unique()`: never while another message shares it. Visible to
+    /// inlined code (the getters and the initializer are inlinable, so a front door reading a
+    /// message's body borrows it instead of calling a getter that retains it).
+    @usableFromInline
+    final class Shared: @unchecked Sendable {
+        @usableFromInline var exchange: String
+        @usableFromInline var routingKey: String
+        @usableFromInline var properties: ByteBuffer
+        @usableFromInline var body: ByteBuffer
 
+        @inlinable
         init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer) {
             self.exchange = exchange
             self.routingKey = routingKey
@@ -25,23 +29,23 @@ public struct Message: Sendable, Equatable {
         }
     }
 
-    private var shared: Shared
+    @usableFromInline var shared: Shared
 
     public var exchange: String {
-        get { shared.exchange }
+        @inlinable get { shared.exchange }
         set { unique().exchange = newValue }
     }
     public var routingKey: String {
-        get { shared.routingKey }
+        @inlinable get { shared.routingKey }
         set { unique().routingKey = newValue }
     }
     /// Encoded content-header properties (flags and list), verbatim. Opaque to the broker.
     public var properties: ByteBuffer {
-        get { shared.properties }
+        @inlinable get { shared.properties }
         set { unique().properties = newValue }
     }
     public var body: ByteBuffer {
-        get { shared.body }
+        @inlinable get { shared.body }
         set { unique().body = newValue }
     }
     /// delivery-mode 2: must survive a restart in a durable queue.
@@ -53,6 +57,7 @@ public struct Message: Sendable, Equatable {
     /// The message priority (AMQP's `priority`), for queues with `x-max-priority`.
     public var priority: UInt8?
 
+    @inlinable
     public init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer,
                 persistent: Bool, timestamp: Int64, expiration: Int64? = nil, priority: UInt8? = nil) {
         self.shared = Shared(exchange: exchange, routingKey: routingKey, properties: properties, body: body)

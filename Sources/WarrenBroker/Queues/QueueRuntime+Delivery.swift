@@ -11,6 +11,7 @@ extension QueueRuntime {
     func dispatch(acceptedAt: Int64? = nil) throws {
         var batches = GroupedByObject<any DeliverySink, Delivery>()
         let now = acceptedAt ?? host?.nowMilliseconds ?? 0
+        let ackTimeout = self.ackTimeout
         for group in groups.values where !group.members.isEmpty {
             let expires = checksExpiry && group.name == Self.defaultGroup
             let ready = Int(min(readyCount(of: group), Self.deliveryBatchCapacity))
@@ -70,7 +71,7 @@ extension QueueRuntime {
                 var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                         message: consume message, redelivered: count > 1, consumer: id)
                 if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
-                annotateAckTimeout(&delivery)
+                annotateAckTimeout(&delivery, timeout: ackTimeout)
                 counted(delivery)
                 // A member's list starts with room for what it can take: what is ready, within its prefetch.
                 let room = member.noAck || member.prefetch == 0 ? ready : min(ready, member.prefetch - member.unacked + 1)
@@ -140,7 +141,7 @@ extension QueueRuntime {
             var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
                                     message: message, redelivered: count > 1, consumer: nil)
             if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
-            annotateAckTimeout(&delivery)
+            annotateAckTimeout(&delivery, timeout: ackTimeout)
             counted(delivery)
             return delivery
         }
@@ -249,8 +250,12 @@ extension QueueRuntime {
         return purged
     }
 
-    func annotateAckTimeout(_ delivery: inout Delivery) {
-        delivery.ackTimeout = arguments.consumerTimeout ?? host?.defaultConsumerTimeout
+    /// The consumer timeout a delivery gets now. Read once per dispatch: `host` is a weak
+    /// reference, and each load of it is an atomic operation.
+    var ackTimeout: Int64? { arguments.consumerTimeout ?? host?.defaultConsumerTimeout }
+
+    func annotateAckTimeout(_ delivery: inout Delivery, timeout: Int64?) {
+        delivery.ackTimeout = timeout
         delivery.ackTimeoutRequeues = arguments.consumerTimeoutRequeues
     }
 
