@@ -200,11 +200,12 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
 
     /// Writes a `basic.deliver` with its content, `properties` in place of the message's.
     func writeDelivery(channel: UInt16, consumerTag: String, deliveryTag: UInt64, redelivered: Bool,
-                       message: Message, properties: ByteBuffer) {
+                       message: Message, properties: ByteBuffer? = nil) {
         prepareOutbound()
         outbound.writeAMQPDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: deliveryTag,
                                    redelivered: redelivered, exchange: message.exchange, routingKey: message.routingKey,
-                                   rawProperties: properties, body: message.body, frameSizeBytesMax: machine.frameMax)
+                                   rawProperties: properties ?? message.properties, body: message.body,
+                                   frameSizeBytesMax: machine.frameMax)
     }
 
     /// Sends pending output unless a read batch is in progress (its end flushes).

@@ -172,6 +172,8 @@ extension BrokerSession {
         let noAck = consumer.noAck
         let grantKey = DeliveryGrantKey(queue: consumer.queue, consumer: consumer.id)
         var windowCost = 0
+        // Looked up once: each lookup in the table retains and releases the channel's state.
+        let session = channels[channel]!
         // By index, reading each delivery in place: a copy per delivery would retain its
         // message's buffers and names again.
         for index in deliveries.indices {
@@ -181,13 +183,13 @@ extension BrokerSession {
                 if !noAck { send(.settle(deliveries[index...].map(\.reference), .requeue)) }
                 return
             }
-            let tag = channels[channel]!.takeDeliveryTag()
+            let tag = session.takeDeliveryTag()
             if !noAck {
                 trackUnacked(deliveries[index], tag: tag, channel: channel)
             }
-            var properties = deliveries[index].message.properties
-            if let previous = deliveries[index].previousDeliveries {
-                properties = AMQPMessageFormat.withDeliveryCount(properties, previous)
+            // The message's own properties unless a delivery count is added (no copy of them).
+            let properties = deliveries[index].previousDeliveries.map {
+                AMQPMessageFormat.withDeliveryCount(deliveries[index].message.properties, $0)
             }
             handler.writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: tag,
                                   redelivered: deliveries[index].redelivered, message: deliveries[index].message,

@@ -87,8 +87,10 @@ public enum RecordBatchV2 {
     public static func encodedSize(of records: [LogRecord]) -> Int {
         guard let first = records.first else { return headerBytes }
         var size = headerBytes
-        for (index, record) in records.enumerated() {
-            let body = recordBodySize(record, offsetDelta: index, baseTimestamp: first.timestamp)
+        // By index, here and below: `for record in records` hands out copies, each a retain and
+        // a release of the record's buffers and headers (counted per message with a probe).
+        for index in records.indices {
+            let body = recordBodySize(records[index], offsetDelta: index, baseTimestamp: first.timestamp)
             size += Varint.size(Int64(body)) + body
         }
         return size
@@ -103,10 +105,10 @@ public enum RecordBatchV2 {
         }
         size += Varint.size(Int64(record.value.readableBytes)) + record.value.readableBytes
         size += Varint.size(Int64(record.headers.count))
-        for header in record.headers {
-            let nameBytes = header.name.utf8.count
-            size += Varint.size(Int64(nameBytes)) + nameBytes
-            size += Varint.size(Int64(header.value.readableBytes)) + header.value.readableBytes
+        for index in record.headers.indices {
+            let nameBytes = record.headers[index].name.utf8.count
+            let valueBytes = record.headers[index].value.readableBytes
+            size += Varint.size(Int64(nameBytes)) + nameBytes + Varint.size(Int64(valueBytes)) + valueBytes
         }
         return size
     }
@@ -126,7 +128,7 @@ public enum RecordBatchV2 {
         let start = buffer.writerIndex
         let baseTimestamp = records[0].timestamp
         var maxTimestamp = baseTimestamp
-        for record in records where record.timestamp > maxTimestamp { maxTimestamp = record.timestamp }
+        for index in records.indices where records[index].timestamp > maxTimestamp { maxTimestamp = records[index].timestamp }
         let total = knownSize ?? encodedSize(of: records)
         assert(total == encodedSize(of: records), "wrong encodedSize passed to encode")
         buffer.reserveCapacity(minimumWritableBytes: total)
@@ -142,10 +144,10 @@ public enum RecordBatchV2 {
         let recordsBytes = total - headerBytes
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: recordsBytes) { out in
             var writer = RawWriter(out.baseAddress!)
-            for (index, record) in records.enumerated() {
-                let body = recordBodySize(record, offsetDelta: index, baseTimestamp: baseTimestamp)
+            for index in records.indices {
+                let body = recordBodySize(records[index], offsetDelta: index, baseTimestamp: baseTimestamp)
                 writer.varint(Int64(body))
-                writeRecordBody(record, offsetDelta: index, baseTimestamp: baseTimestamp, into: &writer)
+                writeRecordBody(records[index], offsetDelta: index, baseTimestamp: baseTimestamp, into: &writer)
             }
             precondition(writer.written == recordsBytes, "encodedSize disagrees with the encoder")
             return recordsBytes
@@ -191,14 +193,20 @@ public enum RecordBatchV2 {
         writer.varint(Int64(record.value.readableBytes))
         writer.copy(record.value)
         writer.varint(Int64(record.headers.count))
-        for header in record.headers {
-            var name = header.name
-            name.withUTF8 { utf8 in
+        for index in record.headers.indices {
+            let wrote = record.headers[index].name.utf8.withContiguousStorageIfAvailable { utf8 in
                 writer.varint(Int64(utf8.count))
                 writer.copy(UnsafeRawBufferPointer(utf8))
             }
-            writer.varint(Int64(header.value.readableBytes))
-            writer.copy(header.value)
+            if wrote == nil {  // a bridged string without contiguous UTF-8
+                var name = record.headers[index].name
+                name.withUTF8 { utf8 in
+                    writer.varint(Int64(utf8.count))
+                    writer.copy(UnsafeRawBufferPointer(utf8))
+                }
+            }
+            writer.varint(Int64(record.headers[index].value.readableBytes))
+            writer.copy(record.headers[index].value)
         }
     }
 }
