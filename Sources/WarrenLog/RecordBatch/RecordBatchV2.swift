@@ -197,8 +197,9 @@ public enum RecordBatchV2 {
             let wrote = record.headers[index].name.utf8.withContiguousStorageIfAvailable { utf8 in
                 writer.varint(Int64(utf8.count))
                 writer.copy(UnsafeRawBufferPointer(utf8))
-            }
-            if wrote == nil {  // a bridged string without contiguous UTF-8
+                return true
+            } ?? false
+            if !wrote {  // a bridged string without contiguous UTF-8
                 var name = record.headers[index].name
                 name.withUTF8 { utf8 in
                     writer.varint(Int64(utf8.count))
