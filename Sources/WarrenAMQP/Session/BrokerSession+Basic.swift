@@ -173,7 +173,7 @@ extension BrokerSession {
         let grantKey = DeliveryGrantKey(queue: consumer.queue, consumer: consumer.id)
         var windowCost = 0
         // Looked up once: each lookup in the table retains and releases the channel's state.
-        let session = channels[channel]!
+        let state = channels[channel]!
         // By index, reading each delivery in place: a copy per delivery would retain its
         // message's buffers and names again.
         for index in deliveries.indices {
@@ -183,7 +183,7 @@ extension BrokerSession {
                 if !noAck { send(.settle(deliveries[index...].map(\.reference), .requeue)) }
                 return
             }
-            let tag = session.takeDeliveryTag()
+            let tag = state.takeDeliveryTag()
             if !noAck {
                 trackUnacked(deliveries[index], tag: tag, channel: channel)
             }

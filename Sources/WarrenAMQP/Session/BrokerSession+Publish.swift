@@ -5,24 +5,19 @@ import WarrenBroker
 
 extension BrokerSession {
     func publish(_ content: AssembledContent, channel: UInt16) {
-        guard let session = channels[channel] else { return }
-        if session.transaction != nil {
-            session.transaction!.publishes.append(content)
+        guard let state = channels[channel] else { return }
+        if state.transaction != nil {
+            state.transaction!.publishes.append(content)
             return
         }
-        store(content, channel: channel, session: session)
+        store(content, channel: channel, state: state)
     }
 
     /// Routes and stores a message; `basic.return` and confirms follow as the channel asks.
     /// `promise`, when given, completes once the message is stored (durable where it must be).
-    /// `session`: the channel's state, when the caller has it at hand (each lookup in the table
-    /// retains and releases it).
-    func store(_ content: AssembledContent, channel: UInt16, session: ChannelSession? = nil,
+    /// `state`: the channel's, passed in because each lookup in the table retains and releases it.
+    func store(_ content: AssembledContent, channel: UInt16, state: ChannelSession,
                promise: EventLoopPromise<Void>? = nil) {
-        guard let session = session ?? channels[channel] else {
-            promise?.fail(BrokerError(.internalError, "channel \(channel) is closed"))
-            return
-        }
         if let refused = publishRefusal(exchange: content.publish.exchange, routingKey: content.publish.routingKey) {
             // Through the broker's loop, after what this connection sent before.
             flushOutbox()
@@ -32,16 +27,16 @@ extension BrokerSession {
             return
         }
         var sequence: UInt64? = nil
-        if session.confirmMode {
-            sequence = session.nextPublishSequence
-            session.nextPublishSequence += 1
-            session.confirms.published(sequence!)
+        if state.confirmMode {
+            sequence = state.nextPublishSequence
+            state.nextPublishSequence += 1
+            state.confirms.published(sequence!)
         }
         // `content` is read in place, not copied into a variable: a copy retains its strings and
         // buffers once more. Only a direct reply-to rewrites the properties, in a header of its own.
         var directReplyHeader: ContentHeader?
         if content.header.properties.replyTo == DirectReplyTo.queue {
-            guard let token = session.directReplyToken else {
+            guard let token = state.directReplyToken else {
                 fail(ProtocolError(.preconditionFailed, "fast reply consumer does not exist",
                                    method: .basicPublish(content.publish)), channel: channel)
                 promise?.fail(BrokerError(.preconditionFailed, "no reply consumer"))
@@ -87,7 +82,7 @@ extension BrokerSession {
                               properties: rawProperties, body: content.body,
                               persistent: content.header.properties.deliveryMode == 2, timestamp: 0,
                               expiration: expiration, priority: content.header.properties.priority)
-        pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: session.generation,
+        pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: state.generation,
                                                bodyBytes: bodyBytes, returnable: content.publish.mandatory ? message : nil,
                                                sequence: sequence, promise: promise))
         publishStarted(bodyBytes: bodyBytes)
@@ -130,7 +125,7 @@ extension BrokerSession {
     /// (arrays of strings) route the message too, and `BCC` is removed before it is stored.
     /// Returns the property bytes to store and the extra routing keys.
     static func senderSelectedDistribution(_ header: ContentHeader) -> (ByteBuffer, [String]) {
-        guard let headers = header.properties.headers, headers["CC"] != nil || headers["BCC"] != nil else {
+        guard mayCarryRoutingHeaders(header.properties), let headers = header.properties.headers else {
             return (header.rawProperties, [])
         }
         let extra = AMQPMessageFormat.keys(headers["CC"]) + AMQPMessageFormat.keys(headers["BCC"])

@@ -21,11 +21,13 @@ extension BrokerSession {
                 fail(ProtocolError(.preconditionFailed, "channel is not transactional", method: method), channel: channel)
                 return
             }
-            channels[channel]!.transaction = .init()
+            let state = channels[channel]!
+            state.transaction = .init()
             // Publishes first, in order, then settlements; commit-ok once every message is stored.
+            // `state` is held, not looked up per publish: a publish that fails closes the channel.
             let stored = transaction.publishes.map { content in
                 let promise = context.eventLoop.makePromise(of: Void.self)
-                store(content, channel: channel, promise: promise)
+                store(content, channel: channel, state: state, promise: promise)
                 return promise.futureResult
             }
             for step in transaction.settlements where !step.references.isEmpty {

@@ -194,18 +194,10 @@ public enum RecordBatchV2 {
         writer.copy(record.value)
         writer.varint(Int64(record.headers.count))
         for index in record.headers.indices {
-            let wrote = record.headers[index].name.utf8.withContiguousStorageIfAvailable { utf8 in
-                writer.varint(Int64(utf8.count))
-                writer.copy(UnsafeRawBufferPointer(utf8))
-                return true
-            } ?? false
-            if !wrote {  // a bridged string without contiguous UTF-8
-                var name = record.headers[index].name
-                name.withUTF8 { utf8 in
-                    writer.varint(Int64(utf8.count))
-                    writer.copy(UnsafeRawBufferPointer(utf8))
-                }
-            }
+            // Byte by byte, read in place: names are a letter or a few (a `withUTF8` on a copy of
+            // the name cost a release per header, counted with retains-per-message.sh).
+            writer.varint(Int64(record.headers[index].name.utf8.count))
+            for byte in record.headers[index].name.utf8 { writer.byte(byte) }
             writer.varint(Int64(record.headers[index].value.readableBytes))
             writer.copy(record.headers[index].value)
         }
