@@ -54,6 +54,10 @@ def test_unacked_deliveries_of_a_cancelled_consumer_return_when_the_channel_clos
     assert channel.queue_declare(queue, passive=True).method.message_count == 0
     channel.close()
     other = connection.channel()
+    # RabbitMQ requeues them after the close-ok: wait for both, one round trip per look, bounded.
+    for _ in range(500):
+        if other.queue_declare(queue, passive=True).method.message_count == 2:
+            break
     first, _, body = other.basic_get(queue, auto_ack=True)
     assert (body, first.redelivered) == (b"0", True)
 
