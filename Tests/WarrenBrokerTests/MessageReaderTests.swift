@@ -6,7 +6,7 @@ import WarrenLog
 /// Messages read back from their log records in place (`MessageReader`), as the read-ahead
 /// windows and expiry read them.
 @Suite struct MessageReaderTests {
-    private static func batch(_ records: [LogRecord]) throws -> RecordBatch {
+    private static func batch(_ records: some LogRecordSource) throws -> RecordBatch {
         var buffer = ByteBuffer()
         RecordBatchV2.encode(records, baseOffset: 100, leaderEpoch: 0, into: &buffer)
         return try #require(try RecordBatchV2.decodeBatch(from: &buffer))
@@ -37,14 +37,14 @@ import WarrenLog
         #expect(try Self.readBack(try Self.batch(Self.records(messages))) == messages)
     }
 
-    /// One `MessageRecords` for the batch, as an append makes them: a record reuses the previous
-    /// record's headers only when they would be the same.
-    private static func records(_ messages: [Message]) -> [LogRecord] {
-        var records = MessageRecords()
-        return messages.map { records.record(for: $0) }
+    /// The records an append encodes from the messages in place.
+    private static func records(_ messages: [Message]) -> MessageRecordSource {
+        MessageRecordSource(messages: messages)
     }
 
-    @Test func sharedHeadersFollowEveryChange() throws {
+    /// Encoded from the messages in place, a batch has the bytes of their `LogRecord`s encoded,
+    /// whatever changes from one message to the next.
+    @Test func inPlaceRecordsEqualLogRecords() throws {
         let properties = ByteBuffer(bytes: [0x10, 0, 2])
         func message(_ exchange: String, persistent: Bool, properties: ByteBuffer, expiration: Int64? = nil) -> Message {
             Message(exchange: exchange, routingKey: "rk", properties: properties, body: ByteBuffer(string: "b"),
@@ -54,14 +54,17 @@ import WarrenLog
             message("e1", persistent: true, properties: properties),
             message("e1", persistent: true, properties: properties),
             message("e1", persistent: false, properties: properties),
-            message("e2", persistent: false, properties: properties),
+            message("an exchange name longer than fifteen bytes", persistent: false, properties: properties),
             message("e2", persistent: false, properties: ByteBuffer(bytes: [0x10, 0, 1])),
-            message("e2", persistent: false, properties: ByteBuffer(bytes: [0x10, 0, 1]), expiration: 5),
-            message("e2", persistent: false, properties: ByteBuffer(bytes: [0x10, 0, 1])),
+            message("e2", persistent: true, properties: ByteBuffer(bytes: [0x10, 0, 1]), expiration: 5),
+            message("e2", persistent: false, properties: ByteBuffer(), expiration: 300_000_000_000),
         ]
-        let records = Self.records(messages)
-        #expect(records == messages.map(\.logRecord))
-        #expect(try Self.readBack(try Self.batch(records)) == messages)
+        var inPlace = ByteBuffer(), fromRecords = ByteBuffer()
+        RecordBatchV2.encode(Self.records(messages), baseOffset: 7, leaderEpoch: 0, into: &inPlace)
+        RecordBatchV2.encode(messages.map(\.logRecord), baseOffset: 7, leaderEpoch: 0, into: &fromRecords)
+        #expect(inPlace == fromRecords)
+        #expect(RecordBatchV2.encodedSize(of: Self.records(messages)) == inPlace.readableBytes)
+        #expect(try Self.readBack(try Self.batch(Self.records(messages))) == messages)
     }
 
     @Test func headersThatAreNotOursAreSkipped() throws {

@@ -8,10 +8,18 @@ import NIOCore
 import WarrenLog
 
 extension Message {
-    /// The record stored in a queue's partition log.
+    /// The record stored in a queue's partition log, as a `LogRecord` (appends encode the same
+    /// bytes straight from the messages: `MessageRecordSource`).
     var logRecord: LogRecord {
-        var records = MessageRecords()
-        return records.record(for: self)
+        var headers = [LogRecord.Header(name: "x", value: ByteBuffer(string: exchange)),
+                       LogRecord.Header(name: "p", value: properties)]
+        if persistent { headers.append(LogRecord.Header(name: "d", value: ByteBuffer(bytes: [1]))) }
+        if let expiration {
+            var value = ByteBuffer()
+            value.writeInteger(expiration)
+            headers.append(LogRecord.Header(name: "e", value: value))
+        }
+        return LogRecord(key: ByteBuffer(string: routingKey), value: body, headers: headers, timestamp: timestamp)
     }
 }
 
@@ -50,48 +58,47 @@ struct MessageReader {
     }
 }
 
-/// Turns messages into log records. A batch's messages mostly share their exchange and routing
-/// key, and often their properties: their bytes are made once and shared (a `ByteBuffer` copy
-/// is a reference), and a record whose headers would equal the previous record's reuses its
-/// headers array, so such a record costs no allocation of its own.
-struct MessageRecords {
-    private var exchange: (name: String, bytes: ByteBuffer)?
-    private var routingKey: (name: String, bytes: ByteBuffer)?
-    /// The previous record's headers when it had no expiration, and what they were made from
-    /// (beside `exchange`, which clears them when it changes).
-    private var lastHeaders: (properties: ByteBuffer, persistent: Bool, headers: [LogRecord.Header])?
-    private static let persistentValue = ByteBuffer(bytes: [1])
+/// Messages as the records a partition log encodes, written from the messages in place: no
+/// `LogRecord`, header array or buffer is made for them (the same bytes as `logRecord`).
+struct MessageRecordSource: LogRecordSource {
+    let messages: [Message]
 
-    mutating func record(for message: Message) -> LogRecord {
-        if exchange?.name != message.exchange {
-            exchange = (message.exchange, ByteBuffer(string: message.exchange))
-            lastHeaders = nil
-        }
-        if routingKey?.name != message.routingKey {
-            routingKey = (message.routingKey, ByteBuffer(string: message.routingKey))
-        }
-        return LogRecord(key: routingKey!.bytes, value: message.body, headers: headers(for: message),
-                         timestamp: message.timestamp)
+    var recordCount: Int { messages.count }
+
+    func timestamp(at index: Int) -> Int64 { messages[index].timestamp }
+
+    func fieldsSize(at index: Int) -> Int {
+        typealias Writer = RecordFieldsWriter
+        // Fields read in place (`messages[index].…`): a copy of the message retains its box.
+        var size = Writer.size(ofField: messages[index].routingKey.utf8.count)
+            + Writer.size(ofField: messages[index].body.readableBytes)
+            + Writer.size(ofCount: Self.headerCount(messages[index]))
+            + 2 + Writer.size(ofField: messages[index].exchange.utf8.count)
+            + 2 + Writer.size(ofField: messages[index].properties.readableBytes)
+        if messages[index].persistent { size += 2 + 2 }
+        if messages[index].expiration != nil { size += 2 + 9 }
+        return size
     }
 
-    private mutating func headers(for message: Message) -> [LogRecord.Header] {
-        if message.expiration == nil, let last = lastHeaders, last.persistent == message.persistent,
-           last.properties == message.properties {
-            return last.headers
+    func writeFields(at index: Int, into writer: inout RecordFieldsWriter) {
+        writer.field(utf8: messages[index].routingKey)
+        writer.field(messages[index].body)
+        writer.count(Self.headerCount(messages[index]))
+        writer.field(byte: UInt8(ascii: "x"))
+        writer.field(utf8: messages[index].exchange)
+        writer.field(byte: UInt8(ascii: "p"))
+        writer.field(messages[index].properties)
+        if messages[index].persistent {
+            writer.field(byte: UInt8(ascii: "d"))
+            writer.field(byte: 1)
         }
-        var headers: [LogRecord.Header] = []
-        headers.reserveCapacity(4)
-        headers.append(LogRecord.Header(name: "x", value: exchange!.bytes))
-        headers.append(LogRecord.Header(name: "p", value: message.properties))
-        if message.persistent { headers.append(LogRecord.Header(name: "d", value: Self.persistentValue)) }
-        if let expiration = message.expiration {
-            var value = ByteBuffer()
-            value.writeInteger(expiration)
-            headers.append(LogRecord.Header(name: "e", value: value))
-            lastHeaders = nil
-        } else {
-            lastHeaders = (message.properties, message.persistent, headers)
+        if let expiration = messages[index].expiration {
+            writer.field(byte: UInt8(ascii: "e"))
+            writer.field(bigEndian: expiration)
         }
-        return headers
+    }
+
+    private static func headerCount(_ message: borrowing Message) -> Int {
+        2 + (message.persistent ? 1 : 0) + (message.expiration != nil ? 1 : 0)
     }
 }

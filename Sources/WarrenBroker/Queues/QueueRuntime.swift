@@ -109,8 +109,7 @@ final class QueueRuntime {
     /// (the others follow in order).
     func append(_ messages: [Message], to partition: QueuePartition) throws -> UInt64 {
         let segments = partition.log.segmentCount
-        var records = MessageRecords()
-        let base = UInt64(try partition.log.append(messages.map { records.record(for: $0) }).baseOffset)
+        let base = UInt64(try partition.log.append(MessageRecordSource(messages: messages)).baseOffset)
         // Kept in memory only while a group with consumers reads near the tail (within what the
         // windows hold): a backlog nobody is about to read stays on disk only.
         let size = messages.first.map { $0.body.readableBytes + $0.properties.readableBytes } ?? 0

@@ -148,13 +148,14 @@ public final class PartitionLog {
 
     // MARK: Append
 
-    /// Appends `records` as one batch and returns their offsets. The bytes are written before
-    /// this returns; they are durable once `highWatermark > lastOffset` (see `whenDurable`).
+    /// Appends `records` (`LogRecord`s or another `LogRecordSource`) as one batch and returns
+    /// their offsets. The bytes are written before this returns; they are durable once
+    /// `highWatermark > lastOffset` (see `whenDurable`).
     @discardableResult
-    public func append(_ records: [LogRecord]) throws -> AppendResult {
+    public func append<Records: LogRecordSource>(_ records: Records) throws -> AppendResult {
         guard !isClosed else { throw LogError.closed }
         if let failure = durability.currentFailure { throw failure }
-        guard !records.isEmpty else { throw LogError.emptyAppend }
+        guard records.recordCount > 0 else { throw LogError.emptyAppend }
         let bytes = RecordBatchV2.encodedSize(of: records)
         guard bytes <= LogLimits.batchBytesMax else {
             throw LogError.batchTooLarge(bytes: bytes, limit: LogLimits.batchBytesMax)

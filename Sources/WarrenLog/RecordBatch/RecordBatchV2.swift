@@ -84,72 +84,68 @@ public enum RecordBatchV2 {
     static let crcFieldOffset = 17
 
     /// Bytes the encoded batch of `records` will take.
-    public static func encodedSize(of records: [LogRecord]) -> Int {
-        guard let first = records.first else { return headerBytes }
+    public static func encodedSize<Records: LogRecordSource>(of records: Records) -> Int {
+        guard records.recordCount > 0 else { return headerBytes }
+        let baseTimestamp = records.timestamp(at: 0)
         var size = headerBytes
-        // By index, here and below: `for record in records` hands out copies, each a retain and
-        // a release of the record's buffers and headers (counted per message with a probe).
-        for index in records.indices {
-            let body = recordBodySize(records[index], offsetDelta: index, baseTimestamp: first.timestamp)
+        for index in 0..<records.recordCount {
+            let body = recordBodySize(records, at: index, baseTimestamp: baseTimestamp)
             size += Varint.size(Int64(body)) + body
         }
         return size
     }
 
-    static func recordBodySize(_ record: LogRecord, offsetDelta: Int, baseTimestamp: Int64) -> Int {
-        var size = 1 + Varint.size(record.timestamp &- baseTimestamp) + Varint.size(Int64(offsetDelta))
-        if let key = record.key {
-            size += Varint.size(Int64(key.readableBytes)) + key.readableBytes
-        } else {
-            size += 1
-        }
-        size += Varint.size(Int64(record.value.readableBytes)) + record.value.readableBytes
-        size += Varint.size(Int64(record.headers.count))
-        for index in record.headers.indices {
-            let nameBytes = record.headers[index].name.utf8.count
-            let valueBytes = record.headers[index].value.readableBytes
-            size += Varint.size(Int64(nameBytes)) + nameBytes + Varint.size(Int64(valueBytes)) + valueBytes
-        }
-        return size
+    /// Bytes of record `index` after its length field.
+    static func recordBodySize<Records: LogRecordSource>(_ records: Records, at index: Int, baseTimestamp: Int64) -> Int {
+        1 + Varint.size(records.timestamp(at: index) &- baseTimestamp) + Varint.size(Int64(index))
+            + records.fieldsSize(at: index)
     }
 
     /// Encodes `records` (at least one) as a batch starting at `baseOffset` and appends it to
     /// `buffer`. Returns the batch's header. The caller checks size limits first; it may pass
     /// `encodedSize(of: records)` if it has it, to save computing it again.
     @discardableResult
-    public static func encode(
-        _ records: [LogRecord],
+    public static func encode<Records: LogRecordSource>(
+        _ records: Records,
         baseOffset: Int64,
         leaderEpoch: Int32,
         encodedSize knownSize: Int? = nil,
         into buffer: inout ByteBuffer
     ) -> RecordBatchHeader {
-        precondition(!records.isEmpty, "a batch holds at least one record")
+        let count = records.recordCount
+        precondition(count > 0, "a batch holds at least one record")
         let start = buffer.writerIndex
-        let baseTimestamp = records[0].timestamp
+        let baseTimestamp = records.timestamp(at: 0)
         var maxTimestamp = baseTimestamp
-        for index in records.indices where records[index].timestamp > maxTimestamp { maxTimestamp = records[index].timestamp }
+        for index in 1..<max(1, count) { maxTimestamp = max(maxTimestamp, records.timestamp(at: index)) }
         let total = knownSize ?? encodedSize(of: records)
         assert(total == encodedSize(of: records), "wrong encodedSize passed to encode")
         buffer.reserveCapacity(minimumWritableBytes: total)
         let header = RecordBatchHeader(
             baseOffset: baseOffset, batchLength: Int32(total - logOverheadBytes),
             partitionLeaderEpoch: leaderEpoch, magic: 2, crc: 0, attributes: 0,
-            lastOffsetDelta: Int32(records.count - 1), baseTimestamp: baseTimestamp,
+            lastOffsetDelta: Int32(count - 1), baseTimestamp: baseTimestamp,
             maxTimestamp: maxTimestamp, producerId: -1, producerEpoch: -1, baseSequence: -1,
-            recordCount: Int32(records.count))
+            recordCount: Int32(count))
         writeHeader(header, into: &buffer)
         // The records go through one raw pointer: per-field ByteBuffer calls (bounds, capacity
         // and exclusivity checks on each varint byte) cost more than the copying itself.
         let recordsBytes = total - headerBytes
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: recordsBytes) { out in
-            var writer = RawWriter(out.baseAddress!)
-            for index in records.indices {
-                let body = recordBodySize(records[index], offsetDelta: index, baseTimestamp: baseTimestamp)
-                writer.varint(Int64(body))
-                writeRecordBody(records[index], offsetDelta: index, baseTimestamp: baseTimestamp, into: &writer)
+            var writer = RecordFieldsWriter(RawWriter(out.baseAddress!))
+            for index in 0..<count {
+                let timestamp = records.timestamp(at: index)
+                let body = 1 + Varint.size(timestamp &- baseTimestamp) + Varint.size(Int64(index))
+                    + records.fieldsSize(at: index)
+                writer.raw.varint(Int64(body))
+                let bodyStart = writer.raw.written
+                writer.raw.byte(0)
+                writer.raw.varint(timestamp &- baseTimestamp)
+                writer.raw.varint(Int64(index))
+                records.writeFields(at: index, into: &writer)
+                precondition(writer.raw.written - bodyStart == body, "a record source wrote other than its fieldsSize")
             }
-            precondition(writer.written == recordsBytes, "encodedSize disagrees with the encoder")
+            precondition(writer.raw.written == recordsBytes, "encodedSize disagrees with the encoder")
             return recordsBytes
         }
         assert(buffer.writerIndex - start == total, "encodedSize disagrees with the encoder")
@@ -176,31 +172,6 @@ public enum RecordBatchV2 {
         buffer.writeInteger(header.producerEpoch)
         buffer.writeInteger(header.baseSequence)
         buffer.writeInteger(header.recordCount)
-    }
-
-    static func writeRecordBody(
-        _ record: LogRecord, offsetDelta: Int, baseTimestamp: Int64, into writer: inout RawWriter
-    ) {
-        writer.byte(0)
-        writer.varint(record.timestamp &- baseTimestamp)
-        writer.varint(Int64(offsetDelta))
-        if let key = record.key {
-            writer.varint(Int64(key.readableBytes))
-            writer.copy(key)
-        } else {
-            writer.varint(-1)
-        }
-        writer.varint(Int64(record.value.readableBytes))
-        writer.copy(record.value)
-        writer.varint(Int64(record.headers.count))
-        for index in record.headers.indices {
-            // Byte by byte, read in place: names are a letter or a few (a `withUTF8` on a copy of
-            // the name cost a release per header, counted with retains-per-message.sh).
-            writer.varint(Int64(record.headers[index].name.utf8.count))
-            for byte in record.headers[index].name.utf8 { writer.byte(byte) }
-            writer.varint(Int64(record.headers[index].value.readableBytes))
-            writer.copy(record.headers[index].value)
-        }
     }
 }
 
