@@ -141,6 +141,7 @@ final class BrokerSession {
         if !references.isEmpty { send(.settle(references, .requeue)) }
         flushOutbox()
         broker.connectionClosed(connectionID, vhost: vhost, consumers: consumers)
+        receiver.reference.value.session = nil  // outcomes still due find no session
     }
 }
 
