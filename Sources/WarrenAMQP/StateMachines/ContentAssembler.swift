@@ -3,10 +3,25 @@ import AMQPProtocol
 import NIOCore
 
 /// A message whose method, header and body frames have all arrived.
-public struct AssembledContent: Equatable, Sendable {
-    public var publish: Basic.Publish
-    public var header: ContentHeader
-    public var body: ByteBuffer
+///
+/// A reference, made once per message: the event carrying it passes through the channel and
+/// connection state machines and the handler to the session, and as a value each step copied
+/// it whole (the publish's names, the header's properties, the buffers: a retain per field and
+/// a few hundred bytes moved) where it now retains one object.
+public final class AssembledContent: Equatable, Sendable {
+    public let publish: Basic.Publish
+    public let header: ContentHeader
+    public let body: ByteBuffer
+
+    init(publish: Basic.Publish, header: ContentHeader, body: ByteBuffer) {
+        self.publish = publish
+        self.header = header
+        self.body = body
+    }
+
+    public static func == (lhs: AssembledContent, rhs: AssembledContent) -> Bool {
+        lhs === rhs || (lhs.publish == rhs.publish && lhs.header == rhs.header && lhs.body == rhs.body)
+    }
 }
 
 /// Assembles `basic.publish` content. Errors follow RabbitMQ's texts and codes: a frame out of
