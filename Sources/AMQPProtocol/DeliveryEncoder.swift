@@ -10,9 +10,9 @@ extension ByteBuffer {
                                            redelivered: Bool, exchange: String, routingKey: String,
                                            rawProperties: ByteBuffer, body: ByteBuffer, frameSizeBytesMax: UInt32) {
         let chunkMax = Int(frameSizeBytesMax) - AMQPLimits.frameOverheadBytes
-        var tag = consumerTag, exchange = exchange, key = routingKey
+        // The strings are read where they are (no copies: a copy retains a long one).
         guard body.readableBytes <= chunkMax, body.readableBytes > 0,
-              tag.utf8.count <= 255, exchange.utf8.count <= 255, key.utf8.count <= 255 else {
+              consumerTag.utf8.count <= 255, exchange.utf8.count <= 255, routingKey.utf8.count <= 255 else {
             writeAMQPFrame(channel: channel, method: .basicDeliver(.init(consumerTag: consumerTag, deliveryTag: deliveryTag,
                                                                          redelivered: redelivered, exchange: exchange,
                                                                          routingKey: routingKey)))
@@ -20,11 +20,8 @@ extension ByteBuffer {
             writeAMQPBody(channel: channel, body: body, frameSizeBytesMax: frameSizeBytesMax)
             return
         }
-        tag.makeContiguousUTF8()
-        exchange.makeContiguousUTF8()
-        key.makeContiguousUTF8()
         // Method payload: class, method, consumer-tag, delivery-tag, redelivered, exchange, key.
-        let methodSize = 4 + (1 + tag.utf8.count) + 8 + 1 + (1 + exchange.utf8.count) + (1 + key.utf8.count)
+        let methodSize = 4 + (1 + consumerTag.utf8.count) + 8 + 1 + (1 + exchange.utf8.count) + (1 + routingKey.utf8.count)
         let headerSize = 12 + rawProperties.readableBytes
         let bodySize = body.readableBytes
         let total = 3 * AMQPLimits.frameOverheadBytes + methodSize + headerSize + bodySize
@@ -42,7 +39,10 @@ extension ByteBuffer {
             }
             func shortString(_ text: String) {
                 byte(UInt8(text.utf8.count))
-                text.utf8.withContiguousStorageIfAvailable { bytes(UnsafeRawBufferPointer($0)) }
+                let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes(UnsafeRawBufferPointer($0)) }
+                if copied == nil {
+                    for value in text.utf8 { byte(value) }  // a bridged, non-contiguous string
+                }
             }
             func frameStart(_ type: Frame.FrameType, size: Int) {
                 byte(type.rawValue)
@@ -52,11 +52,11 @@ extension ByteBuffer {
             frameStart(.method, size: methodSize)
             short(AMQPClass.basic.rawValue)
             short(60)  // basic.deliver
-            shortString(tag)
+            shortString(consumerTag)
             longLong(deliveryTag)
             byte(redelivered ? 1 : 0)
             shortString(exchange)
-            shortString(key)
+            shortString(routingKey)
             byte(Frame.endMarker)
             frameStart(.header, size: headerSize)
             short(AMQPClass.basic.rawValue)

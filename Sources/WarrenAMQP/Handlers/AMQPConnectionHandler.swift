@@ -199,13 +199,25 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
     }
 
     /// Writes a `basic.deliver` with its content, `properties` in place of the message's.
+    /// The message is borrowed and its fields passed where they lie (`properties ?? …` made a
+    /// copy that retained and released the buffer).
     func writeDelivery(channel: UInt16, consumerTag: String, deliveryTag: UInt64, redelivered: Bool,
-                       message: Message, properties: ByteBuffer? = nil) {
+                       message: borrowing Message, properties: ByteBuffer? = nil) {
+        if let properties {
+            writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: deliveryTag, redelivered: redelivered,
+                          message: message, rawProperties: properties)
+        } else {
+            writeDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: deliveryTag, redelivered: redelivered,
+                          message: message, rawProperties: message.properties)
+        }
+    }
+
+    private func writeDelivery(channel: UInt16, consumerTag: String, deliveryTag: UInt64, redelivered: Bool,
+                               message: borrowing Message, rawProperties: ByteBuffer) {
         prepareOutbound()
         outbound.writeAMQPDelivery(channel: channel, consumerTag: consumerTag, deliveryTag: deliveryTag,
                                    redelivered: redelivered, exchange: message.exchange, routingKey: message.routingKey,
-                                   rawProperties: properties ?? message.properties, body: message.body,
-                                   frameSizeBytesMax: machine.frameMax)
+                                   rawProperties: rawProperties, body: message.body, frameSizeBytesMax: machine.frameMax)
     }
 
     /// Sends pending output unless a read batch is in progress (its end flushes).

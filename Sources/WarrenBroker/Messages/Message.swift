@@ -5,20 +5,22 @@ import NIOCore
 /// encoded them (so a redelivery reproduces them byte for byte) and its body.
 ///
 /// A value with its four reference-counted fields (two strings, two buffers) in one shared
-/// box, copied on write: a message is copied many times between the socket and the consumer
+/// immutable box, replaced on write: a message is copied many times between the socket and the consumer
 /// (command, batch, record, read-ahead window, delivery), and a copy now retains one object
 /// where it retained each field. The plain fields stay inline, so stamping the acceptance
 /// time or clearing the priority copies nothing.
 public struct Message: Sendable, Equatable {
-    /// Changed only through `unique()`: never while another message shares it. Visible to
-    /// inlined code (the getters and the initializer are inlinable, so a front door reading a
-    /// message's body borrows it instead of calling a getter that retains it).
+    /// Immutable: a setter makes a new box. `let` fields are what lets a reader borrow a field
+    /// in place (`writer.field(message.body)`) instead of retaining it for the call, and the
+    /// setters are off the hot path (dead-lettering, BCC removal, tests). Visible to inlined
+    /// code (the getters and the initializer are inlinable, so a front door reading a message's
+    /// body borrows it instead of calling a getter that retains it).
     @usableFromInline
-    final class Shared: @unchecked Sendable {
-        @usableFromInline var exchange: String
-        @usableFromInline var routingKey: String
-        @usableFromInline var properties: ByteBuffer
-        @usableFromInline var body: ByteBuffer
+    final class Shared: Sendable {
+        @usableFromInline let exchange: String
+        @usableFromInline let routingKey: String
+        @usableFromInline let properties: ByteBuffer
+        @usableFromInline let body: ByteBuffer
 
         @inlinable
         init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer) {
@@ -33,20 +35,32 @@ public struct Message: Sendable, Equatable {
 
     public var exchange: String {
         @inlinable get { shared.exchange }
-        set { unique().exchange = newValue }
+        set {
+            shared = Shared(exchange: newValue, routingKey: shared.routingKey, properties: shared.properties,
+                            body: shared.body)
+        }
     }
     public var routingKey: String {
         @inlinable get { shared.routingKey }
-        set { unique().routingKey = newValue }
+        set {
+            shared = Shared(exchange: shared.exchange, routingKey: newValue, properties: shared.properties,
+                            body: shared.body)
+        }
     }
     /// Encoded content-header properties (flags and list), verbatim. Opaque to the broker.
     public var properties: ByteBuffer {
         @inlinable get { shared.properties }
-        set { unique().properties = newValue }
+        set {
+            shared = Shared(exchange: shared.exchange, routingKey: shared.routingKey, properties: newValue,
+                            body: shared.body)
+        }
     }
     public var body: ByteBuffer {
         @inlinable get { shared.body }
-        set { unique().body = newValue }
+        set {
+            shared = Shared(exchange: shared.exchange, routingKey: shared.routingKey, properties: shared.properties,
+                            body: newValue)
+        }
     }
     /// delivery-mode 2: must survive a restart in a durable queue.
     public var persistent: Bool
@@ -65,15 +79,6 @@ public struct Message: Sendable, Equatable {
         self.timestamp = timestamp
         self.expiration = expiration
         self.priority = priority
-    }
-
-    /// The box, copied first if another message shares it.
-    private mutating func unique() -> Shared {
-        if !isKnownUniquelyReferenced(&shared) {
-            shared = Shared(exchange: shared.exchange, routingKey: shared.routingKey, properties: shared.properties,
-                            body: shared.body)
-        }
-        return shared
     }
 
     public static func == (lhs: Message, rhs: Message) -> Bool {
