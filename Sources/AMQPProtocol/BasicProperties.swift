@@ -112,6 +112,15 @@ public struct BasicProperties: Equatable, Sendable {
     private static let persistentOnly = BasicProperties(deliveryMode: 2)
     private static let transientOnly = BasicProperties(deliveryMode: 1)
 
+    /// Whether no property but the delivery mode is set, known without reading the fields:
+    /// true for the shared values the decoder hands out for the commonest headers (no
+    /// properties, or a delivery mode alone), false otherwise (also for equal values built
+    /// some other way). A reader of many properties skips its getters when true: each call
+    /// retains and releases the storage.
+    public var setsAtMostDeliveryMode: Bool {
+        storage === Self.none || storage === Self.persistentOnly.storage || storage === Self.transientOnly.storage
+    }
+
     public init(
         contentType: String? = nil, contentEncoding: String? = nil, headers: FieldTable? = nil,
         deliveryMode: UInt8? = nil, priority: UInt8? = nil, correlationID: String? = nil,

@@ -34,8 +34,10 @@ extension BrokerSession {
         }
         // `content` is read in place, not copied into a variable: a copy retains its strings and
         // buffers once more. Only a direct reply-to rewrites the properties, in a header of its own.
+        // The commonest header (a delivery mode at most) skips the other properties' getters.
+        let plain = content.header.properties.setsAtMostDeliveryMode
         var directReplyHeader: ContentHeader?
-        if content.header.properties.replyTo == DirectReplyTo.queue {
+        if !plain && content.header.properties.replyTo == DirectReplyTo.queue {
             guard let token = state.directReplyToken else {
                 fail(ProtocolError(.preconditionFailed, "fast reply consumer does not exist",
                                    method: .basicPublish(content.publish)), channel: channel)
@@ -48,13 +50,13 @@ extension BrokerSession {
         }
         let (rawProperties, extraKeys) = if let directReplyHeader {
             Self.senderSelectedDistribution(directReplyHeader)
-        } else if Self.mayCarryRoutingHeaders(content.header.properties) {
+        } else if !plain && Self.mayCarryRoutingHeaders(content.header.properties) {
             Self.senderSelectedDistribution(content.header)
         } else {
             (content.header.rawProperties, [String]())  // the header is not copied into a call
         }
         var expiration: Int64?
-        if let text = content.header.properties.expiration {
+        if !plain, let text = content.header.properties.expiration {
             switch Self.parseExpiration(text) {
             case .success(let milliseconds): expiration = milliseconds
             case .failure(let reason):
@@ -81,14 +83,14 @@ extension BrokerSession {
         let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
                               properties: rawProperties, body: content.body,
                               persistent: content.header.properties.deliveryMode == 2, timestamp: 0,
-                              expiration: expiration, priority: content.header.properties.priority)
+                              expiration: expiration, priority: plain ? nil : content.header.properties.priority)
         pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: state.generation,
                                                bodyBytes: bodyBytes, returnable: content.publish.mandatory ? message : nil,
                                                sequence: sequence, promise: promise))
         publishStarted(bodyBytes: bodyBytes)
         outbox.append(.publish(PublishCommand(
             message: consume message, routingKeys: routingKeys,
-            headers: content.header.properties.headers.map(ArgumentTable.init), token: token,
+            headers: plain ? nil : content.header.properties.headers.map(ArgumentTable.init), token: token,
             wantsStored: sequence != nil || promise != nil)))
         sendIfDue()
     }
