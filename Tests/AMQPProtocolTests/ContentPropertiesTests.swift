@@ -69,4 +69,24 @@ import Testing
         set.messageID = nil
         #expect(set == BasicProperties())
     }
+
+    /// The decoder's shared values for no properties or a delivery mode alone say so; any other
+    /// property set, or a value whose storage was written to, says false (the reader then reads
+    /// the properties one by one).
+    @Test func atMostDeliveryModeIsKnownForTheDecodersSharedValues() throws {
+        func decoded(_ properties: BasicProperties) throws -> BasicProperties {
+            var buffer = ByteBuffer()
+            ContentHeader(bodySize: 1, properties: properties).encode(into: &buffer)
+            return try ContentHeader.decode(from: &buffer).properties
+        }
+        #expect(try decoded(BasicProperties()).setsAtMostDeliveryMode)
+        #expect(try decoded(BasicProperties(deliveryMode: 1)).setsAtMostDeliveryMode)
+        #expect(try decoded(BasicProperties(deliveryMode: 2)).setsAtMostDeliveryMode)
+        #expect(try !decoded(BasicProperties(deliveryMode: 2, replyTo: "amq.rabbitmq.reply-to")).setsAtMostDeliveryMode)
+        #expect(try !decoded(BasicProperties(expiration: "5")).setsAtMostDeliveryMode)
+        #expect(try !decoded(ContentPropertiesTests.all).setsAtMostDeliveryMode)
+        var changed = try decoded(BasicProperties(deliveryMode: 2))
+        changed.priority = 3
+        #expect(!changed.setsAtMostDeliveryMode)
+    }
 }
