@@ -219,7 +219,8 @@ final class BrokerState {
                        waiter: StoreWaiter?, touched: inout DispatchSet, batch: AppendBatch?) -> StoreOutcome {
         var outcome = StoreOutcome()
         for runtime in runtimes {
-            let name = runtime.definition.name
+            // The queue's name is read only where an error names it: reading the definition
+            // on the way copied it (its strings and tables retained once more per message).
             if let batch, !runtime.hasLengthLimit && !runtime.checksExpiry && message.expiration == nil {
                 // No per-message check needed: appended with the batch's other messages for its
                 // partition (one record batch), dispatched after them.
@@ -234,7 +235,7 @@ final class BrokerState {
                 && runtime.wouldOverflow(adding: message.body.readableBytes) {
                 // reject-publish: the publisher hears basic.nack; -dlx also dead-letters it.
                 if runtime.arguments.overflow == .rejectPublishDLX { deadLetter(message, from: runtime, reason: .maxlen) }
-                outcome.rejected = BrokerError(.resourceError, "queue '\(name)' is full")
+                outcome.rejected = BrokerError(.resourceError, "queue '\(runtime.definition.name)' is full")
                 continue
             }
             let partition: QueuePartition
@@ -242,8 +243,8 @@ final class BrokerState {
             do {
                 (partition, offset) = try runtime.append(message, partitionKey: headers?[QueueRuntime.partitionKeyHeader])
             } catch {
-                logger.error("append failed", metadata: ["queue": "\(name)", "error": "\(error)"])
-                outcome.rejected = BrokerError(.internalError, "cannot store message in queue '\(name)'")
+                logger.error("append failed", metadata: ["queue": "\(runtime.definition.name)", "error": "\(error)"])
+                outcome.rejected = BrokerError(.internalError, "cannot store message in queue '\(runtime.definition.name)'")
                 continue
             }
             if let waiter, message.persistent && runtime.definition.durable {
@@ -253,7 +254,7 @@ final class BrokerState {
             if runtime.hasLengthLimit || runtime.checksExpiry {
                 // Limits and TTLs are checked message by message, as they arrive.
                 do { try runtime.dispatch(acceptedAt: message.timestamp) } catch {
-                    logger.error("dispatch failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+                    logger.error("dispatch failed", metadata: ["queue": "\(runtime.definition.name)", "error": "\(error)"])
                 }
                 if runtime.arguments.overflow == .dropHead { runtime.dropHeadsOverLimit() }
             } else {

@@ -12,8 +12,14 @@ extension QueueRuntime {
         var batches = GroupedByObject<any DeliverySink, Delivery>()
         let now = acceptedAt ?? host?.nowMilliseconds ?? 0
         let ackTimeout = self.ackTimeout
+        // Read once, not per delivery: each read of a name copies (retains) it.
+        let queueName = definition.name
+        let byPriority = arguments.maxPriority != nil
+        let countsDeliveries = arguments.type == .quorum
         for group in groups.values where !group.members.isEmpty {
-            let expires = checksExpiry && group.name == Self.defaultGroup
+            let groupName = group.name
+            let isDefaultGroup = groupName == Self.defaultGroup
+            let expires = checksExpiry && isDefaultGroup
             let ready = Int(min(readyCount(of: group), Self.deliveryBatchCapacity))
             var moved: [Int] = []  // Partitions whose cursor moved; few, so a list.
             // No-ack deliveries settled on the fast path, a run per partition, recorded (journal,
@@ -22,7 +28,7 @@ extension QueueRuntime {
             var index = group.nextPartition % partitions.count
             var idle = 0
             while idle < partitions.count {
-                if arguments.maxPriority != nil {
+                if byPriority {
                     // Priority lanes: always the highest lane with a ready message.
                     guard let lane = highestReadyLane(of: group) else { break }
                     index = lane
@@ -48,9 +54,9 @@ extension QueueRuntime {
                     member = any
                 }
                 let id = member.id
-                let message = try partition.read(offset, queue: definition.name)
+                let message = try partition.read(offset, queue: queueName)
                 if !moved.contains(index) { moved.append(index) }
-                if group.name == Self.defaultGroup { leftReady(message) }
+                if isDefaultGroup { leftReady(message) }
                 if expires && isExpired(message, offset: offset, partition: index, now: now) {
                     group.partitions[index].deliver(offset, consumer: deadLetteringHolder, deliveryTag: 0)
                     discard(offset, of: partition, in: group, message: message, reason: .expired)
@@ -68,9 +74,9 @@ extension QueueRuntime {
                     group.delivered(to: member, cost: cost)
                     if member.noAck { settle(offset, partition: partition, in: group) }
                 }
-                var delivery = Delivery(queue: definition.name, group: group.name, partition: index, offset: offset,
+                var delivery = Delivery(queue: queueName, group: groupName, partition: index, offset: offset,
                                         message: consume message, redelivered: count > 1, consumer: id)
-                if arguments.type == .quorum { delivery.previousDeliveries = count - 1 }
+                if countsDeliveries { delivery.previousDeliveries = count - 1 }
                 annotateAckTimeout(&delivery, timeout: ackTimeout)
                 counted(delivery)
                 // A member's list starts with room for what it can take: what is ready, within its prefetch.
