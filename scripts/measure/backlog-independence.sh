@@ -33,6 +33,8 @@ if [ ! -x "$PERF" ]; then
   mkdir -p "$(dirname "$PERF")"
   [ -x "$PERF" ] || cc -O2 -std=gnu11 -pthread -o "$PERF" "$here/../../../shared/bench/amqp-perf.c" -lrabbitmq -lm -pthread
 fi
+command -v amqp-delete-queue > /dev/null ||
+  { echo "$0: needs amqp-delete-queue (Debian package amqp-tools) to delete the backlog at the end" >&2; exit 2; }
 OUT=${OUT:-/tmp/backlog-independence}
 mkdir -p "$OUT"
 run=$(date +%s)

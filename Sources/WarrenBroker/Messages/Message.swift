@@ -29,38 +29,33 @@ public struct Message: Sendable, Equatable {
             self.properties = properties
             self.body = body
         }
+
+        /// A box with the given fields replaced and the others kept.
+        func replacing(exchange: String? = nil, routingKey: String? = nil, properties: ByteBuffer? = nil,
+                       body: ByteBuffer? = nil) -> Shared {
+            Shared(exchange: exchange ?? self.exchange, routingKey: routingKey ?? self.routingKey,
+                   properties: properties ?? self.properties, body: body ?? self.body)
+        }
     }
 
     @usableFromInline var shared: Shared
 
     public var exchange: String {
         @inlinable get { shared.exchange }
-        set {
-            shared = Shared(exchange: newValue, routingKey: shared.routingKey, properties: shared.properties,
-                            body: shared.body)
-        }
+        set { shared = shared.replacing(exchange: newValue) }
     }
     public var routingKey: String {
         @inlinable get { shared.routingKey }
-        set {
-            shared = Shared(exchange: shared.exchange, routingKey: newValue, properties: shared.properties,
-                            body: shared.body)
-        }
+        set { shared = shared.replacing(routingKey: newValue) }
     }
     /// Encoded content-header properties (flags and list), verbatim. Opaque to the broker.
     public var properties: ByteBuffer {
         @inlinable get { shared.properties }
-        set {
-            shared = Shared(exchange: shared.exchange, routingKey: shared.routingKey, properties: newValue,
-                            body: shared.body)
-        }
+        set { shared = shared.replacing(properties: newValue) }
     }
     public var body: ByteBuffer {
         @inlinable get { shared.body }
-        set {
-            shared = Shared(exchange: shared.exchange, routingKey: shared.routingKey, properties: shared.properties,
-                            body: newValue)
-        }
+        set { shared = shared.replacing(body: newValue) }
     }
     /// delivery-mode 2: must survive a restart in a durable queue.
     public var persistent: Bool

@@ -81,10 +81,10 @@ struct MessageRecordSource: LogRecordSource {
         var size = Writer.size(ofField: message.routingKey.utf8.count)
             + Writer.size(ofField: message.body.readableBytes)
             + Writer.size(ofCount: headerCount(message))
-            + 2 + Writer.size(ofField: message.exchange.utf8.count)
-            + 2 + Writer.size(ofField: message.properties.readableBytes)
-        if message.persistent { size += 2 + 2 }
-        if message.expiration != nil { size += 2 + 9 }
+            + Writer.byteFieldSize + Writer.size(ofField: message.exchange.utf8.count)
+            + Writer.byteFieldSize + Writer.size(ofField: message.properties.readableBytes)
+        if message.persistent { size += Writer.byteFieldSize + Writer.byteFieldSize }
+        if message.expiration != nil { size += Writer.byteFieldSize + Writer.bigEndianFieldSize }
         return size
     }
 

@@ -16,7 +16,9 @@ public protocol LogRecordSource {
     /// Record `index`'s timestamp, milliseconds since the Unix epoch.
     func timestamp(at index: Int) -> Int64
     /// Bytes record `index`'s key, value and headers take, as `writeFields(at:into:)` writes
-    /// them (sizes from `RecordFieldsWriter`'s static functions).
+    /// them (sizes from `RecordFieldsWriter`'s static functions). Asked before the fields are
+    /// written: the record's length is a varint ahead of them, so its size must be known first
+    /// (the encoder checks the two agree).
     func fieldsSize(at index: Int) -> Int
     /// Writes record `index`'s key, value, header count and headers, in that order.
     func writeFields(at index: Int, into writer: inout RecordFieldsWriter)
@@ -36,6 +38,10 @@ public struct RecordFieldsWriter {
     public static func size(ofField count: Int) -> Int { Varint.size(Int64(count)) + count }
     /// Bytes of a null field (length -1).
     public static let nullFieldSize = 1
+    /// Bytes of a one-byte field (`field(byte:)`).
+    public static let byteFieldSize = 2
+    /// Bytes of an 8-byte field (`field(bigEndian:)`).
+    public static let bigEndianFieldSize = 9
     /// Bytes of the header count `count`.
     @inline(__always)
     public static func size(ofCount count: Int) -> Int { Varint.size(Int64(count)) }
