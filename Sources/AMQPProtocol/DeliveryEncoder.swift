@@ -20,9 +20,9 @@ extension ByteBuffer {
             writeAMQPBody(channel: channel, body: body, frameSizeBytesMax: frameSizeBytesMax)
             return
         }
-        // Method payload: class, method, consumer-tag, delivery-tag, redelivered, exchange, key.
-        let methodSize = 4 + (1 + consumerTag.utf8.count) + 8 + 1 + (1 + exchange.utf8.count) + (1 + routingKey.utf8.count)
-        let headerSize = 12 + rawProperties.readableBytes
+        let methodSize = Self.deliverMethodSize(consumerTagBytes: consumerTag.utf8.count,
+                                                exchangeBytes: exchange.utf8.count, routingKeyBytes: routingKey.utf8.count)
+        let headerSize = Self.contentHeaderSize(propertiesBytes: rawProperties.readableBytes)
         let bodySize = body.readableBytes
         let total = 3 * AMQPLimits.frameOverheadBytes + methodSize + headerSize + bodySize
         reserveCapacity(minimumWritableBytes: total)
@@ -70,4 +70,27 @@ extension ByteBuffer {
             return at
         }
     }
+
+    /// Bytes `writeAMQPDelivery` writes for a delivery whose strings and buffers have these sizes
+    /// (a body over one frame's payload in as many frames as it takes), so a writer of many can
+    /// make room for them at once.
+    public static func amqpDeliverySize(consumerTagBytes: Int, exchangeBytes: Int, routingKeyBytes: Int,
+                                        propertiesBytes: Int, bodyBytes: Int, frameSizeBytesMax: UInt32) -> Int {
+        let chunkMax = Swift.max(1, Int(frameSizeBytesMax) - AMQPLimits.frameOverheadBytes)
+        let bodyFrames = (bodyBytes + chunkMax - 1) / chunkMax
+        return (2 + bodyFrames) * AMQPLimits.frameOverheadBytes
+            + deliverMethodSize(consumerTagBytes: consumerTagBytes, exchangeBytes: exchangeBytes,
+                                routingKeyBytes: routingKeyBytes)
+            + contentHeaderSize(propertiesBytes: propertiesBytes) + bodyBytes
+    }
+
+    /// The method payload: class, method, consumer-tag, delivery-tag, redelivered, exchange, key.
+    @inline(__always)
+    static func deliverMethodSize(consumerTagBytes: Int, exchangeBytes: Int, routingKeyBytes: Int) -> Int {
+        4 + (1 + consumerTagBytes) + 8 + 1 + (1 + exchangeBytes) + (1 + routingKeyBytes)
+    }
+
+    /// The content header payload: class, weight, body size, then the properties.
+    @inline(__always)
+    static func contentHeaderSize(propertiesBytes: Int) -> Int { 12 + propertiesBytes }
 }

@@ -45,6 +45,24 @@ import Testing
         #expect(Array(written.readableBytesView) == Array(expected.readableBytesView))
     }
 
+    @Test(arguments: [
+        ("amq.ctag-1", "", "q", 16),
+        ("tägs-ünïcode", "ëx", "kéy", 1),
+        ("c", "x", String(repeating: "k", count: 255), 4000),  // a body over several frames
+        ("c", "x", "k", 4080),  // a body that just fills one frame
+        ("c", "x", "k", 0),  // an empty body: no body frame
+    ])
+    func sizeIsTheBytesWritten(tag: String, exchange: String, key: String, bodySize: Int) {
+        var properties = ByteBuffer()
+        BasicProperties(contentType: "text/plain", deliveryMode: 2).encode(into: &properties)
+        let body = ByteBuffer(repeating: 7, count: bodySize)
+        let written = Self.separately(channel: 1, tag: tag, deliveryTag: 1, redelivered: false, exchange: exchange,
+                                      key: key, properties: properties, body: body, frameMax: 4096)
+        #expect(ByteBuffer.amqpDeliverySize(consumerTagBytes: tag.utf8.count, exchangeBytes: exchange.utf8.count,
+                                            routingKeyBytes: key.utf8.count, propertiesBytes: properties.readableBytes,
+                                            bodyBytes: bodySize, frameSizeBytesMax: 4096) == written.readableBytes)
+    }
+
     @Test func decodesBackToTheDelivery() throws {
         let body = ByteBuffer(string: "hello")
         var written = Self.fused(channel: 3, tag: "t", deliveryTag: 42, redelivered: true, exchange: "e", key: "k",

@@ -220,6 +220,14 @@ public final class AMQPConnectionHandler: ChannelInboundHandler {
                                    rawProperties: rawProperties, body: message.body, frameSizeBytesMax: machine.frameMax)
     }
 
+    /// Makes room for `bytes` more output in one allocation. A batch of deliveries written into
+    /// a buffer that grows as it goes doubles it and copies what was already written, again
+    /// and again (2.5% of the broker's time in `a1k` under `perf`, in `realloc`'s copies).
+    func reserveOutput(_ bytes: Int) {
+        guard outbound.writableBytes < bytes else { return }
+        outbound.reserveCapacity(minimumWritableBytes: Swift.max(bytes, outboundCapacity - outbound.writerIndex))
+    }
+
     /// Sends pending output unless a read batch is in progress (its end flushes).
     func flushIfIdle(context: ChannelHandlerContext) {
         if !readingBatch { flush(context: context) }

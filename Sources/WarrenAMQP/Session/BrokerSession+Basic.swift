@@ -174,6 +174,8 @@ extension BrokerSession {
         var windowCost = 0
         // Looked up once: each lookup in the table retains and releases the channel's state.
         let state = channels[channel]!
+        handler.reserveOutput(Self.outputBytes(of: deliveries, consumerTag: consumerTag,
+                                               frameSizeBytesMax: handler.machine.frameMax))
         // By index, reading each delivery in place: a copy per delivery would retain its
         // message's buffers and names again.
         for index in deliveries.indices {
@@ -202,6 +204,21 @@ extension BrokerSession {
         guard context.channel.isActive else { return }
         pendingGrants[grantKey, default: 0] += windowCost
         if context.channel.isWritable { grantDeliveries() }
+    }
+
+    /// Bytes the deliveries take as frames, at least (a delivery count added to the properties
+    /// makes them longer: then the output grows as they are written).
+    static func outputBytes(of deliveries: [Delivery], consumerTag: String, frameSizeBytesMax: UInt32) -> Int {
+        let tagBytes = consumerTag.utf8.count
+        var bytes = 0
+        for index in deliveries.indices {
+            bytes += ByteBuffer.amqpDeliverySize(
+                consumerTagBytes: tagBytes, exchangeBytes: deliveries[index].message.exchange.utf8.count,
+                routingKeyBytes: deliveries[index].message.routingKey.utf8.count,
+                propertiesBytes: deliveries[index].message.properties.readableBytes,
+                bodyBytes: deliveries[index].message.body.readableBytes, frameSizeBytesMax: frameSizeBytesMax)
+        }
+        return bytes
     }
 
     /// Gives the broker back the window of deliveries written since the last grant; called
