@@ -25,8 +25,7 @@ extension ByteBuffer {
         let headerSize = Self.contentHeaderSize(propertiesBytes: rawProperties.readableBytes)
         let bodySize = body.readableBytes
         let total = 3 * AMQPLimits.frameOverheadBytes + methodSize + headerSize + bodySize
-        reserveCapacity(minimumWritableBytes: total)
-        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in  // reserves `total` first
             var at = 0
             func byte(_ value: UInt8) { out[at] = value; at += 1 }
             func short(_ value: UInt16) { out.storeBytes(of: value.bigEndian, toByteOffset: at, as: UInt16.self); at += 2 }

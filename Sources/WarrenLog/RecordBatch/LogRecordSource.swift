@@ -39,9 +39,9 @@ public struct RecordFieldsWriter {
     /// Bytes of a null field (length -1).
     public static let nullFieldSize = 1
     /// Bytes of a one-byte field (`field(byte:)`).
-    @inlinable public static var byteFieldSize: Int { 2 }
+    public static let byteFieldSize = 2
     /// Bytes of an 8-byte field (`field(bigEndian:)`).
-    @inlinable public static var bigEndianFieldSize: Int { 9 }
+    public static let bigEndianFieldSize = 9
     /// Bytes of the header count `count`.
     @inline(__always)
     public static func size(ofCount count: Int) -> Int { Varint.size(Int64(count)) }
