@@ -10,6 +10,8 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
     /// Largest payload accepted. RabbitMQ lets a payload reach frame_max itself (it allows
     /// for the 8 bytes of framing), and so do we.
     public var frameSizeBytesMax: UInt32
+    /// The last publish's names, shared by the next publish that repeats them.
+    private var publishNames = PublishNames()
 
     public init(frameSizeBytesMax: UInt32 = AMQPLimits.frameSizeBytesMin) {
         self.frameSizeBytesMax = frameSizeBytesMax
@@ -31,7 +33,7 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     /// Decodes one frame, or returns nil (consuming nothing) when bytes are still missing.
-    public func decodeFrame(from buffer: inout ByteBuffer) throws(AMQPDecodingError) -> Frame? {
+    public mutating func decodeFrame(from buffer: inout ByteBuffer) throws(AMQPDecodingError) -> Frame? {
         guard let (typeByte, channel, size) = buffer.getFrameHeader() else { return nil }
         guard let type = Frame.FrameType(rawValue: typeByte) else { throw .unknownFrameType(typeByte) }
         guard size <= frameSizeBytesMax else { throw .frameTooLarge(size: size, max: frameSizeBytesMax) }
@@ -43,6 +45,9 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
         buffer.moveReaderIndex(forwardBy: total)
         switch type {
         case .method:
+            if payload.getInteger(at: payload.readerIndex, as: UInt32.self) == PublishNames.methodPrefix {
+                return Frame(channel: channel, payload: .method(try publishNames.decodePublish(from: &payload)))
+            }
             return Frame(channel: channel, payload: .method(try Method.decode(from: &payload)))
         case .header:
             return Frame(channel: channel, payload: .header(try ContentHeader.decode(from: &payload)))

@@ -44,6 +44,21 @@ public enum BrokerCommand: Sendable {
     case grant(queue: String, consumer: ConsumerID, count: Int)
 }
 
+extension Array where Element == BrokerCommand {
+    /// Hands each command to `body` in order, moved out of the array rather than copied; each
+    /// slot is left holding a placeholder that owns nothing (an empty settlement). Needs the
+    /// array's only reference to save anything: a shared array is copied once first.
+    mutating func moveEach(_ body: (consuming BrokerCommand) -> Void) {
+        withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices {
+                let command = buffer.moveElement(from: index)
+                buffer.initializeElement(at: index, to: .settle([], .ack))
+                body(command)
+            }
+        }
+    }
+}
+
 /// What became of one publish of a batch.
 public struct PublishResult: Sendable {
     public var token: UInt64
@@ -63,8 +78,27 @@ extension Broker {
     /// Runs `commands` in order in one task on the broker's loop; queues they touched
     /// dispatch once at the end, and `receiver.published` hears every publish's outcome in
     /// one call.
-    public func perform(vhost: String, _ commands: [BrokerCommand], receiver: any BrokerReceiver) {
+    public func perform(vhost: String, _ commands: consuming [BrokerCommand], receiver: any BrokerReceiver) {
         let state = self.state
-        loop.execute { state.value.perform(vhost: vhost, commands, receiver: receiver) }
+        let batch = CommandBatch(commands)
+        loop.execute { state.value.perform(vhost: vhost, batch.take(), receiver: receiver) }
+    }
+}
+
+/// A batch's commands on their way to the broker's loop, handed over rather than shared: the
+/// loop takes the only reference to the array, so running the batch moves each command out
+/// of it instead of copying it (a copy retained the message's box, its routing keys and its
+/// headers once more, and destroying the array released them again).
+final class CommandBatch: @unchecked Sendable {
+    // Sendable by hand-over: written by the front door before `execute`, taken once on the
+    // broker's loop after it.
+    private var commands: [BrokerCommand]
+
+    init(_ commands: consuming [BrokerCommand]) { self.commands = commands }
+
+    func take() -> [BrokerCommand] {
+        var taken: [BrokerCommand] = []
+        swap(&taken, &commands)
+        return taken
     }
 }

@@ -25,16 +25,17 @@ struct DispatchSet {
 }
 
 extension BrokerState {
-    func perform(vhost: String, _ commands: [BrokerCommand], receiver: any BrokerReceiver) {
+    func perform(vhost: String, _ commands: consuming [BrokerCommand], receiver: any BrokerReceiver) {
         var results: [PublishResult] = []
         results.reserveCapacity(commands.count)  // one allocation, not one per doubling
         var touched = DispatchSet()
         let batch = AppendBatch(expected: commands.count)
         let acceptedAt = nowMilliseconds  // one clock read for the batch's publishes
-        // By index, not `for command in commands`: the iterator hands out copies, and a
-        // publish's copy retains its message's buffers and arrays once more.
-        for index in commands.indices {
-            switch commands[index] {
+        // Each command is moved out of the array, not copied: reading `commands[index]` copied
+        // a publish, retaining its message's box and routing keys once more, and destroying the
+        // array released them again.
+        commands.moveEach { command in
+            switch consume command {
             case .publish(let publish):
                 batch.currentResult = results.count
                 results.append(perform(vhost: vhost, publish, receiver: receiver, touched: &touched, batch: batch,

@@ -321,7 +321,7 @@ import Testing
         try server.channel.writeInbound(bytes)
         var writes = 0
         var acks: [Method] = []
-        let decoder = FrameDecoder()
+        var decoder = FrameDecoder()
         while var written = try server.channel.readOutbound(as: ByteBuffer.self) {
             writes += 1
             while let frame = try decoder.decodeFrame(from: &written) {

@@ -67,7 +67,7 @@ import Testing
         let body = ByteBuffer(string: "hello")
         var written = Self.fused(channel: 3, tag: "t", deliveryTag: 42, redelivered: true, exchange: "e", key: "k",
                                  properties: ByteBuffer(bytes: [0, 0]), body: body, frameMax: 131_072)
-        let decoder = FrameDecoder()
+        var decoder = FrameDecoder()
         let method = try #require(try decoder.decodeFrame(from: &written))
         guard case .method(.basicDeliver(let deliver)) = method.payload else {
             Issue.record("expected basic.deliver, got \(method)")

@@ -8,13 +8,13 @@ import Testing
         var buffer = ByteBuffer()
         buffer.writeAMQPHeartbeat()
         #expect(Array(buffer.readableBytesView) == [8, 0, 0, 0, 0, 0, 0, 0xCE])
-        #expect(try FrameDecoder().decodeFrame(from: &buffer) == Frame(channel: 0, payload: .heartbeat))
+        #expect(try decodeOneFrame(&buffer) == Frame(channel: 0, payload: .heartbeat))
     }
 
     @Test func basicPublishMandatory() throws {
         let bytes: [UInt8] = [1, 0, 1, 0, 0, 0, 10, 0, 60, 0, 40, 0, 0, 0, 1, 0x71, 1, 0xCE]
         var buffer = ByteBuffer(bytes: bytes)
-        let frame = try FrameDecoder().decodeFrame(from: &buffer)
+        let frame = try decodeOneFrame(&buffer)
         let publish = Method.basicPublish(.init(exchange: "", routingKey: "q", mandatory: true))
         #expect(frame == Frame(channel: 1, payload: .method(publish)))
         var encoded = ByteBuffer()
@@ -44,7 +44,7 @@ import Testing
     @Test func rabbitMQConnectionStartDecodes() throws {
         let url = try #require(Bundle.module.url(forResource: "Golden/rabbitmq-3.10-connection-start", withExtension: "bin"))
         var buffer = ByteBuffer(bytes: try Data(contentsOf: url))
-        let frame = try #require(try FrameDecoder(frameSizeBytesMax: 131_072).decodeFrame(from: &buffer))
+        let frame = try #require(try decodeOneFrame(&buffer, frameSizeBytesMax: 131_072))
         guard case .method(.connectionStart(let start)) = frame.payload else {
             Issue.record("expected connection.start, got \(frame)")
             return

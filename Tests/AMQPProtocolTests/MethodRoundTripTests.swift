@@ -13,7 +13,7 @@ import Testing
     func roundTrip(_ method: Method) throws {
         var buffer = ByteBuffer()
         buffer.writeAMQPFrame(channel: 7, method: method)
-        let frame = try FrameDecoder(frameSizeBytesMax: 131_072).decodeFrame(from: &buffer)
+        let frame = try decodeOneFrame(&buffer, frameSizeBytesMax: 131_072)
         #expect(frame == Frame(channel: 7, payload: .method(method)))
         #expect(buffer.readableBytes == 0)
     }

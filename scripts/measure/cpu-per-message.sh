@@ -11,6 +11,9 @@
 #   b         durable queue, persistent 1 KiB, confirms (1000 window), prefetch 1000, multi-ack 100
 #   cc        b with x-queue-type=quorum;  d  b on a stream read from first
 # Prints one line per run: rate, broker µs/msg, client µs/msg, p99 end-to-end latency.
+# QNAME=NAME names the queue (and so the routing key) instead of a short generated name:
+# compare.sh's queues are named like bench-a1k-1-12345, over the 15 bytes a String holds
+# inline, and a broker's cost per message can depend on that.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=1 seconds=6 scenarios="a16 a1k b cc d" pid=""
@@ -48,7 +51,7 @@ for round in $(seq "$rounds"); do
     args=$(arguments "$scenario")
     before=$(ticks)
     # shellcheck disable=SC2086
-    "$perf" --uri "$uri" --duration "$seconds" --interval 0 --queue "cpm-$scenario-$round-$$" --cleanup $args \
+    "$perf" --uri "$uri" --duration "$seconds" --interval 0 --queue "${QNAME:-cpm-$scenario-$round-$$}" --cleanup $args \
       > "$out" 2> /dev/null
     after=$(ticks)
     python3 - "$round" "$scenario" "$before" "$after" "$hz" "$out" <<'PY'

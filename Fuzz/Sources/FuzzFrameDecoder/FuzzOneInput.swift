@@ -7,7 +7,7 @@ import NIOCore
 /// Called by libFuzzer with each input.
 func fuzzFrameDecoder(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     var buffer = ByteBuffer(bytes: UnsafeBufferPointer(start: start, count: count))
-    let decoder = FrameDecoder(frameSizeBytesMax: 131_072)
+    var decoder = FrameDecoder(frameSizeBytesMax: 131_072)
     var frames = 0
     while frames < 10_000 {
         guard let frame = try? decoder.decodeFrame(from: &buffer) else { break }

@@ -115,7 +115,7 @@ extension BrokerSession {
         guard !outbox.isEmpty else { return }
         let commands = outbox
         outbox.removeAll(keepingCapacity: true)
-        broker.perform(vhost: vhost, commands, receiver: receiver)
+        broker.perform(vhost: vhost, consume commands, receiver: receiver)
     }
 
     /// The broker's outcomes of one batch's publishes, in order.

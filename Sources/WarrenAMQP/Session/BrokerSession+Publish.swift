@@ -88,10 +88,11 @@ extension BrokerSession {
                                                bodyBytes: bodyBytes, returnable: content.publish.mandatory ? message : nil,
                                                sequence: sequence, promise: promise))
         publishStarted(bodyBytes: bodyBytes)
-        outbox.append(.publish(PublishCommand(
-            message: consume message, routingKeys: routingKeys,
+        let command = BrokerCommand.publish(PublishCommand(
+            message: consume message, routingKeys: consume routingKeys,
             headers: plain ? nil : content.header.properties.headers.map(ArgumentTable.init), token: token,
-            wantsStored: sequence != nil || promise != nil)))
+            wantsStored: sequence != nil || promise != nil))
+        outbox.append(consume command)
         sendIfDue()
     }
 

@@ -70,7 +70,15 @@ struct MessageRecordSource: LogRecordSource {
     func fieldsSize(at index: Int) -> Int { Self.fieldsSize(of: messages[index]) }
 
     func writeFields(at index: Int, into writer: inout RecordFieldsWriter) {
-        Self.writeFields(of: messages[index], into: &writer)
+        // The array holds every message's box for the whole encode, so the box is borrowed
+        // unretained. Read through the subscript it was retained for the call and released
+        // after it, and that release came right after the body's copy, where an atomic waits
+        // for the copy's stores to drain: 3.8% of the broker loop on a1k (perf, one release
+        // per record).
+        let persistent = messages[index].persistent, expiration = messages[index].expiration
+        Unmanaged.passUnretained(messages[index].shared)._withUnsafeGuaranteedRef { box in
+            Self.writeFields(of: box, persistent: persistent, expiration: expiration, into: &writer)
+        }
     }
 
     // On a borrowed message: read through the array's subscript at each field, a field was
@@ -80,7 +88,7 @@ struct MessageRecordSource: LogRecordSource {
         typealias Writer = RecordFieldsWriter
         var size = Writer.size(ofField: message.routingKey.utf8.count)
             + Writer.size(ofField: message.body.readableBytes)
-            + Writer.size(ofCount: headerCount(message))
+            + Writer.size(ofCount: headerCount(persistent: message.persistent, expiration: message.expiration))
             + Writer.byteFieldSize + Writer.size(ofField: message.exchange.utf8.count)
             + Writer.byteFieldSize + Writer.size(ofField: message.properties.readableBytes)
         if message.persistent { size += Writer.byteFieldSize + Writer.byteFieldSize }
@@ -88,25 +96,26 @@ struct MessageRecordSource: LogRecordSource {
         return size
     }
 
-    private static func writeFields(of message: borrowing Message, into writer: inout RecordFieldsWriter) {
-        writer.field(utf8: message.routingKey)
-        writer.field(message.body)
-        writer.count(headerCount(message))
+    private static func writeFields(of box: Message.Shared, persistent: Bool, expiration: Int64?,
+                                    into writer: inout RecordFieldsWriter) {
+        writer.field(utf8: box.routingKey)
+        writer.field(box.body)
+        writer.count(headerCount(persistent: persistent, expiration: expiration))
         writer.field(byte: UInt8(ascii: "x"))
-        writer.field(utf8: message.exchange)
+        writer.field(utf8: box.exchange)
         writer.field(byte: UInt8(ascii: "p"))
-        writer.field(message.properties)
-        if message.persistent {
+        writer.field(box.properties)
+        if persistent {
             writer.field(byte: UInt8(ascii: "d"))
             writer.field(byte: 1)
         }
-        if let expiration = message.expiration {
+        if let expiration {
             writer.field(byte: UInt8(ascii: "e"))
             writer.field(bigEndian: expiration)
         }
     }
 
-    private static func headerCount(_ message: borrowing Message) -> Int {
-        2 + (message.persistent ? 1 : 0) + (message.expiration != nil ? 1 : 0)
+    private static func headerCount(persistent: Bool, expiration: Int64?) -> Int {
+        2 + (persistent ? 1 : 0) + (expiration != nil ? 1 : 0)
     }
 }
