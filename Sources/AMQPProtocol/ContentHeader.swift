@@ -47,7 +47,9 @@ public struct ContentHeader: Equatable, Sendable {
                              rawProperties: raw.getSlice(at: raw.readerIndex, length: used)!)
     }
 
-    private init(classID: UInt16, bodySize: UInt64, properties: BasicProperties, rawProperties: ByteBuffer) {
+    /// A header from its parts, `rawProperties` being `properties` as encoded (as received);
+    /// for a holder that kept the parts apart (the broker's assembled content).
+    public init(classID: UInt16, bodySize: UInt64, properties: BasicProperties, rawProperties: ByteBuffer) {
         self.classID = classID
         self.bodySize = bodySize
         self.properties = properties

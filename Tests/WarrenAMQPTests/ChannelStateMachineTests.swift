@@ -2,6 +2,7 @@ import AMQPProtocol
 import NIOCore
 import Testing
 import WarrenAMQP
+import WarrenBroker
 
 @Suite struct ChannelStateMachineTests {
     @Test func openAnsweredWithOpenOk() {

@@ -18,7 +18,7 @@ extension BrokerSession {
     /// `state`: the channel's, passed in because each lookup in the table retains and releases it.
     func store(_ content: AssembledContent, channel: UInt16, state: ChannelSession,
                promise: EventLoopPromise<Void>? = nil) {
-        if let refused = publishRefusal(exchange: content.publish.exchange, routingKey: content.publish.routingKey) {
+        if let refused = publishRefusal(exchange: content.exchange, routingKey: content.routingKey) {
             // Through the broker's loop, after what this connection sent before.
             flushOutbox()
             let refusedFuture = broker.refuse(refused)
@@ -35,28 +35,31 @@ extension BrokerSession {
         // `content` is read in place, not copied into a variable: a copy retains its strings and
         // buffers once more. Only a direct reply-to rewrites the properties, in a header of its own.
         // The commonest header (a delivery mode at most) skips the other properties' getters.
-        let plain = content.header.properties.setsAtMostDeliveryMode
+        let properties = content.basicProperties
+        let plain = properties.setsAtMostDeliveryMode
         var directReplyHeader: ContentHeader?
-        if !plain && content.header.properties.replyTo == DirectReplyTo.queue {
+        if !plain && properties.replyTo == DirectReplyTo.queue {
             guard let token = state.directReplyToken else {
                 fail(ProtocolError(.preconditionFailed, "fast reply consumer does not exist",
                                    method: .basicPublish(content.publish)), channel: channel)
                 promise?.fail(BrokerError(.preconditionFailed, "no reply consumer"))
                 return
             }
-            var properties = content.header.properties
-            properties.replyTo = DirectReplyTo.prefix + token
-            directReplyHeader = ContentHeader(bodySize: content.header.bodySize, properties: properties)
+            var replied = properties
+            replied.replyTo = DirectReplyTo.prefix + token
+            directReplyHeader = ContentHeader(bodySize: content.bodySize, properties: replied)
         }
-        let (rawProperties, extraKeys) = if let directReplyHeader {
+        // Property bytes and extra routing keys when they differ from what arrived; otherwise the
+        // content itself is the message's box (no second allocation, no field retained again).
+        let rewritten: (properties: ByteBuffer, extraKeys: [String])? = if let directReplyHeader {
             Self.senderSelectedDistribution(directReplyHeader)
-        } else if !plain && Self.mayCarryRoutingHeaders(content.header.properties) {
+        } else if !plain && Self.mayCarryRoutingHeaders(properties) {
             Self.senderSelectedDistribution(content.header)
         } else {
-            (content.header.rawProperties, [String]())  // the header is not copied into a call
+            nil
         }
         var expiration: Int64?
-        if !plain, let text = content.header.properties.expiration {
+        if !plain, let text = properties.expiration {
             switch Self.parseExpiration(text) {
             case .success(let milliseconds): expiration = milliseconds
             case .failure(let reason):
@@ -70,27 +73,31 @@ extension BrokerSession {
         let token = nextPublishToken
         let bodyBytes = content.body.readableBytes
         let routingKeys: [String]
-        if !extraKeys.isEmpty {
-            routingKeys = [content.publish.routingKey] + extraKeys
-        } else if lastRoutingKeys.count == 1 && lastRoutingKeys[0] == content.publish.routingKey {
+        if let extraKeys = rewritten?.extraKeys, !extraKeys.isEmpty {
+            routingKeys = [content.routingKey] + extraKeys
+        } else if lastRoutingKeys.count == 1 && lastRoutingKeys[0] == content.routingKey {
             routingKeys = lastRoutingKeys  // a run of publishes to one routing key allocates once
         } else {
-            routingKeys = [content.publish.routingKey]
+            routingKeys = [content.routingKey]
             lastRoutingKeys = routingKeys
         }
         // The command is built where it is appended to the outbox, its message moved in. The
         // broker stamps the acceptance time.
-        let message = Message(exchange: content.publish.exchange, routingKey: content.publish.routingKey,
-                              properties: rawProperties, body: content.body,
-                              persistent: content.header.properties.deliveryMode == 2, timestamp: 0,
-                              expiration: expiration, priority: plain ? nil : content.header.properties.priority)
+        let persistent = properties.deliveryMode == 2
+        let priority = plain ? nil : properties.priority
+        let message = if let rewritten {
+            Message(exchange: content.exchange, routingKey: content.routingKey, properties: rewritten.properties,
+                    body: content.body, persistent: persistent, timestamp: 0, expiration: expiration, priority: priority)
+        } else {
+            Message(shared: content, persistent: persistent, timestamp: 0, expiration: expiration, priority: priority)
+        }
         pendingPublishes.append(PendingPublish(token: token, channel: channel, generation: state.generation,
-                                               bodyBytes: bodyBytes, returnable: content.publish.mandatory ? message : nil,
+                                               bodyBytes: bodyBytes, returnable: content.mandatory ? message : nil,
                                                sequence: sequence, promise: promise))
         publishStarted(bodyBytes: bodyBytes)
         let command = BrokerCommand.publish(PublishCommand(
             message: consume message, routingKeys: consume routingKeys,
-            headers: plain ? nil : content.header.properties.headers.map(ArgumentTable.init), token: token,
+            headers: plain ? nil : properties.headers.map(ArgumentTable.init), token: token,
             wantsStored: sequence != nil || promise != nil))
         outbox.append(consume command)
         sendIfDue()

@@ -1,6 +1,7 @@
 // ContentAssembler.swift: method -> header -> body frames of one published message.
 import AMQPProtocol
 import NIOCore
+import WarrenBroker
 
 /// A message whose method, header and body frames have all arrived.
 ///
@@ -8,15 +9,43 @@ import NIOCore
 /// connection state machines and the handler to the session, and as a value each step copied
 /// it whole (the publish's names, the header's properties, the buffers: a retain per field and
 /// a few hundred bytes moved) where it now retains one object.
-public final class AssembledContent: Equatable, Sendable {
-    public let publish: Basic.Publish
-    public let header: ContentHeader
-    public let body: ByteBuffer
+///
+/// It is also the broker message's box (`Message.Shared`: exchange, routing key, raw
+/// properties, body), so a publish stored as it arrived is one allocation and its fields are
+/// held once; `publish` and `header` are put together from the parts when asked for.
+public final class AssembledContent: Message.Shared, Equatable, @unchecked Sendable {
+    /// `basic.publish`'s fields other than the names.
+    public let ticket: UInt16
+    public let mandatory: Bool
+    public let immediate: Bool
+    /// The content header's fields other than the raw properties.
+    public let classID: UInt16
+    public let bodySize: UInt64
+    /// The properties decoded (`properties` holds them as they arrived).
+    public let basicProperties: BasicProperties
 
-    init(publish: Basic.Publish, header: ContentHeader, body: ByteBuffer) {
-        self.publish = publish
-        self.header = header
-        self.body = body
+    /// Takes the names out of `publish` (left empty) rather than copying them, which retained
+    /// each once more here and released it again when the publish was dropped.
+    init(taking publish: inout Basic.Publish, header: ContentHeader, body: ByteBuffer) {
+        ticket = publish.ticket
+        mandatory = publish.mandatory
+        immediate = publish.immediate
+        classID = header.classID
+        bodySize = header.bodySize
+        basicProperties = header.properties
+        var exchange = "", routingKey = ""
+        swap(&exchange, &publish.exchange)
+        swap(&routingKey, &publish.routingKey)
+        super.init(exchange: exchange, routingKey: routingKey, properties: header.rawProperties, body: body)
+    }
+
+    public var publish: Basic.Publish {
+        Basic.Publish(ticket: ticket, exchange: exchange, routingKey: routingKey, mandatory: mandatory,
+                      immediate: immediate)
+    }
+
+    public var header: ContentHeader {
+        ContentHeader(classID: classID, bodySize: bodySize, properties: basicProperties, rawProperties: properties)
     }
 
     public static func == (lhs: AssembledContent, rhs: AssembledContent) -> Bool {
@@ -79,7 +108,8 @@ struct ContentAssembler {
                                     classID: 60, methodID: 40)
             }
             if received.bodySize == 0 {
-                return AssembledContent(publish: publish.take()!, header: received, body: ByteBuffer())
+                var publish = publish.take()!
+                return AssembledContent(taking: &publish, header: received, body: ByteBuffer())
             }
             header = received
             return nil
@@ -95,12 +125,14 @@ struct ContentAssembler {
         }
         if total == declared && body.readableBytes == 0 {
             // The common case: the whole body in one frame. Keep the decoder's slice, no copy.
-            return AssembledContent(publish: publish.take()!, header: header.take()!, body: fragment)
+            var publish = publish.take()!
+            return AssembledContent(taking: &publish, header: header.take()!, body: fragment)
         }
         body.writeBuffer(&fragment)
         guard total == declared else { return nil }
         let complete = body
         body = ByteBuffer()
-        return AssembledContent(publish: publish.take()!, header: header.take()!, body: complete)
+        var publish = publish.take()!
+        return AssembledContent(taking: &publish, header: header.take()!, body: complete)
     }
 }

@@ -12,18 +12,21 @@ import NIOCore
 public struct Message: Sendable, Equatable {
     /// Immutable: a setter makes a new box. `let` fields are what lets a reader borrow a field
     /// in place (`writer.field(message.body)`) instead of retaining it for the call, and the
-    /// setters are off the hot path (dead-lettering, BCC removal, tests). Visible to inlined
-    /// code (the getters and the initializer are inlinable, so a front door reading a message's
-    /// body borrows it instead of calling a getter that retains it).
-    @usableFromInline
-    final class Shared: Sendable {
-        @usableFromInline let exchange: String
-        @usableFromInline let routingKey: String
-        @usableFromInline let properties: ByteBuffer
-        @usableFromInline let body: ByteBuffer
+    /// setters are off the hot path (dead-lettering, BCC removal, tests).
+    ///
+    /// Open so that a front door can make the message it assembles its own box: AMQP's
+    /// `AssembledContent` is one, so a published message takes one allocation, not two, and
+    /// its names and buffers are not retained again into a second box. A subclass must stay
+    /// immutable: the box is shared between threads (hence `@unchecked Sendable`).
+    open class Shared: @unchecked Sendable {
+        public let exchange: String
+        public let routingKey: String
+        /// The encoded content-header properties, verbatim.
+        public let properties: ByteBuffer
+        public let body: ByteBuffer
 
         @inlinable
-        init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer) {
+        public init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer) {
             self.exchange = exchange
             self.routingKey = routingKey
             self.properties = properties
@@ -31,8 +34,8 @@ public struct Message: Sendable, Equatable {
         }
 
         /// A box with the given fields replaced and the others kept.
-        func replacing(exchange: String? = nil, routingKey: String? = nil, properties: ByteBuffer? = nil,
-                       body: ByteBuffer? = nil) -> Shared {
+        final func replacing(exchange: String? = nil, routingKey: String? = nil, properties: ByteBuffer? = nil,
+                             body: ByteBuffer? = nil) -> Shared {
             Shared(exchange: exchange ?? self.exchange, routingKey: routingKey ?? self.routingKey,
                    properties: properties ?? self.properties, body: body ?? self.body)
         }
@@ -70,6 +73,16 @@ public struct Message: Sendable, Equatable {
     public init(exchange: String, routingKey: String, properties: ByteBuffer, body: ByteBuffer,
                 persistent: Bool, timestamp: Int64, expiration: Int64? = nil, priority: UInt8? = nil) {
         self.shared = Shared(exchange: exchange, routingKey: routingKey, properties: properties, body: body)
+        self.persistent = persistent
+        self.timestamp = timestamp
+        self.expiration = expiration
+        self.priority = priority
+    }
+
+    /// A message whose names, properties and body are `shared`'s (a front door's own box).
+    @inlinable
+    public init(shared: Shared, persistent: Bool, timestamp: Int64, expiration: Int64? = nil, priority: UInt8? = nil) {
+        self.shared = shared
         self.persistent = persistent
         self.timestamp = timestamp
         self.expiration = expiration
