@@ -50,23 +50,24 @@ import Testing
         #expect(try Self.decodedPublish(Self.frame(second), with: &decoder) == second)
     }
 
+    /// A `basic.publish` method payload with the default exchange, written byte by byte.
+    static func publishPayload(routingKey: [UInt8], bits: UInt8?) -> ByteBuffer {
+        var payload = ByteBuffer()
+        payload.writeInteger(UInt16(60))
+        payload.writeInteger(UInt16(40))
+        payload.writeInteger(UInt16(0))  // ticket
+        payload.writeInteger(UInt8(0))  // exchange ""
+        payload.writeInteger(UInt8(routingKey.count))
+        payload.writeBytes(routingKey)
+        if let bits { payload.writeInteger(bits) }
+        return payload
+    }
+
     @Test func malformedPublishesFailAsTheGenericDecoderFailsThem() throws {
-        // A long routing key that is not UTF-8, after a valid publish of a name of that length.
-        var invalid = ByteBuffer()
-        invalid.writeInteger(UInt16(60))
-        invalid.writeInteger(UInt16(40))
-        invalid.writeInteger(UInt16(0))
-        invalid.writeInteger(UInt8(0))
-        invalid.writeInteger(UInt8(18))
-        invalid.writeBytes([0xFF] + Array(repeating: UInt8(ascii: "k"), count: 17))
-        invalid.writeInteger(UInt8(0))
-        var truncated = ByteBuffer()
-        truncated.writeInteger(UInt16(60))
-        truncated.writeInteger(UInt16(40))
-        truncated.writeInteger(UInt16(0))
-        truncated.writeInteger(UInt8(0))
-        truncated.writeInteger(UInt8(18))
-        truncated.writeBytes(Array(repeating: UInt8(ascii: "k"), count: 18))  // no bits octet
+        // A long routing key that is not UTF-8, and a publish cut before its bits octet, each
+        // after a valid publish of a name of that length.
+        let invalid = Self.publishPayload(routingKey: [0xFF] + Array(repeating: UInt8(ascii: "k"), count: 17), bits: 0)
+        let truncated = Self.publishPayload(routingKey: Array(repeating: UInt8(ascii: "k"), count: 18), bits: nil)
         for payload in [invalid, truncated] {
             var generic = payload
             let expected = #expect(throws: AMQPDecodingError.self) { _ = try Method.decode(from: &generic) }

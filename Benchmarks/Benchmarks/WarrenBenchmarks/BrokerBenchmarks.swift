@@ -39,32 +39,35 @@ final class BrokerFixture: @unchecked Sendable {
     let directory = NSTemporaryDirectory() + "warren-benchmark-broker-\(UInt64.random(in: 0...UInt64.max))"
     let broker: Broker
     let sink = CountingSink(batch: BrokerFixture.batch)
-    let commands: [BrokerCommand]
+    let message: Message
+    let consumer: ConsumerID = 1
 
     init() throws {
         broker = Broker(configuration: BrokerConfiguration(dataDirectory: directory), loop: group.next(),
                         logger: Logger(label: "benchmark", factory: { _ in SwiftLogNoOpLogHandler() }))
         try broker.start().wait()
         _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "work"), passive: false, connection: 1).wait()
-        let consumer: ConsumerID = 1
         try broker.consume(vhost: "/", queue: "work", consumer: consumer, noAck: true, exclusive: false, prefetch: 0,
                            sink: sink, connection: 1).wait()
         var properties = ByteBuffer()
         properties.writeInteger(UInt16(0))
-        let message = Message(exchange: "", routingKey: "work", properties: properties,
-                              body: ByteBuffer(repeating: 0x61, count: 16), persistent: false, timestamp: 0)
-        var commands: [BrokerCommand] = (0..<Self.batch).map {
-            .publish(PublishCommand(message: message, routingKeys: ["work"], headers: nil, token: UInt64($0),
-                                    wantsStored: false))
+        message = Message(exchange: "", routingKey: "work", properties: properties,
+                          body: ByteBuffer(repeating: 0x61, count: 16), persistent: false, timestamp: 0)
+    }
+
+    /// One batch of publishes, returning once all of them were delivered. The batch's array is
+    /// made for it and handed over, as a connection hands over its outbox: `perform` takes the
+    /// array and moves the commands out (a shared array would be copied first).
+    func publishBatch() {
+        var commands: [BrokerCommand] = []
+        commands.reserveCapacity(Self.batch + 1)
+        for token in 0..<Self.batch {
+            commands.append(.publish(PublishCommand(message: message, routingKeys: ["work"], headers: nil,
+                                                    token: UInt64(token), wantsStored: false)))
         }
         // The consumer's window gets back what it was handed, as a connection grants written deliveries.
         commands.append(.grant(queue: "work", consumer: consumer, count: Self.batch))
-        self.commands = commands
-    }
-
-    /// One batch of publishes, returning once all of them were delivered.
-    func publishBatch() {
-        broker.perform(vhost: "/", commands, receiver: sink)
+        broker.perform(vhost: "/", consume commands, receiver: sink)
         guard sink.arrived.wait(timeout: .now() + 10) == .success else {
             fatalError("the broker delivered fewer than \(Self.batch) messages within 10 s")
         }
