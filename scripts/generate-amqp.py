@@ -128,12 +128,18 @@ def gen_methods(spec):
     return "\n".join(out) + "\n"
 
 
+# Short strings decoded through the decoder's `PublishNames`: a publisher mostly repeats its
+# exchange and routing key, and a repeated name is then shared instead of made again.
+REMEMBERED_NAMES = {("basic", "publish"): {"exchange": "exchange", "routing-key": "routingKey"}}
+
+
 def gen_coding(spec):
     out = [HEADER, "", "import NIOCore", ""]
     out.append("extension Method {")
-    out.append("    /// Decodes a method frame's payload after its class and method ids.")
+    out.append("    /// Decodes a method frame's payload after its class and method ids; `names` keeps the")
+    out.append("    /// last publish's exchange and routing key for the next one to share.")
     out.append("    static func decodeArguments(")
-    out.append("        classID: UInt16, methodID: UInt16, from buffer: inout ByteBuffer")
+    out.append("        classID: UInt16, methodID: UInt16, from buffer: inout ByteBuffer, names: inout PublishNames")
     out.append("    ) throws(AMQPDecodingError) -> Method {")
     out.append("        switch (classID, methodID) {")
     for cls in spec["classes"]:
@@ -157,6 +163,9 @@ def gen_coding(spec):
                               "longlong": "readAMQPLongLong()", "timestamp": "readAMQPLongLong()",
                               "shortstr": "readAMQPShortString()", "longstr": "readAMQPLongString()",
                               "table": "readAMQPFieldTable()"}[w]
+                    remembered = REMEMBERED_NAMES.get((cls["name"], m["name"]), {}).get(a["name"])
+                    if remembered:
+                        reader = f"readAMQPShortString(reusing: &names.{remembered})"
                     lines.append(f"            value.{n} = try buffer.{reader}")
             if any(a["wire"] == "bit" for a in m["arguments"]):
                 out.append("            var bits: UInt8")

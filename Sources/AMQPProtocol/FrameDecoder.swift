@@ -45,10 +45,7 @@ public struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
         buffer.moveReaderIndex(forwardBy: total)
         switch type {
         case .method:
-            if payload.getInteger(at: payload.readerIndex, as: UInt32.self) == PublishNames.methodPrefix {
-                return Frame(channel: channel, payload: .method(try publishNames.decodePublish(from: &payload)))
-            }
-            return Frame(channel: channel, payload: .method(try Method.decode(from: &payload)))
+            return Frame(channel: channel, payload: .method(try Method.decode(from: &payload, names: &publishNames)))
         case .header:
             return Frame(channel: channel, payload: .header(try ContentHeader.decode(from: &payload)))
         case .body:
@@ -71,10 +68,16 @@ extension ByteBuffer {
 extension Method {
     /// Decodes a method frame's payload: class id, method id, arguments.
     public static func decode(from buffer: inout ByteBuffer) throws(AMQPDecodingError) -> Method {
+        var names = PublishNames()
+        return try decode(from: &buffer, names: &names)
+    }
+
+    /// `decode(from:)` sharing a publish's names with the last publish's (a frame decoder's).
+    static func decode(from buffer: inout ByteBuffer, names: inout PublishNames) throws(AMQPDecodingError) -> Method {
         let classID = try buffer.readAMQPShort()
         let methodID = try buffer.readAMQPShort()
         do {
-            return try decodeArguments(classID: classID, methodID: methodID, from: &buffer)
+            return try decodeArguments(classID: classID, methodID: methodID, from: &buffer, names: &names)
         } catch .unknownMethod(let c, let m) {
             throw .unknownMethod(classID: c, methodID: m)
         } catch {

@@ -5,9 +5,10 @@
 import NIOCore
 
 extension Method {
-    /// Decodes a method frame's payload after its class and method ids.
+    /// Decodes a method frame's payload after its class and method ids; `names` keeps the
+    /// last publish's exchange and routing key for the next one to share.
     static func decodeArguments(
-        classID: UInt16, methodID: UInt16, from buffer: inout ByteBuffer
+        classID: UInt16, methodID: UInt16, from buffer: inout ByteBuffer, names: inout PublishNames
     ) throws(AMQPDecodingError) -> Method {
         switch (classID, methodID) {
         case (10, 10):
@@ -297,8 +298,8 @@ extension Method {
             var bits: UInt8
             var value = Basic.Publish()
             value.ticket = try buffer.readAMQPShort()
-            value.exchange = try buffer.readAMQPShortString()
-            value.routingKey = try buffer.readAMQPShortString()
+            value.exchange = try buffer.readAMQPShortString(reusing: &names.exchange)
+            value.routingKey = try buffer.readAMQPShortString(reusing: &names.routingKey)
             bits = try buffer.readAMQPOctet()
             value.mandatory = bits & 1 != 0
             value.immediate = bits & 2 != 0

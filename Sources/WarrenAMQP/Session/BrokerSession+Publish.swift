@@ -32,9 +32,10 @@ extension BrokerSession {
             state.nextPublishSequence += 1
             state.confirms.published(sequence!)
         }
-        // `content` is read in place, not copied into a variable: a copy retains its strings and
-        // buffers once more. Only a direct reply-to rewrites the properties, in a header of its own.
-        // The commonest header (a delivery mode at most) skips the other properties' getters.
+        // `content`'s names and buffers are read in place (it becomes the message's box below);
+        // only its decoded properties are taken into a variable. Only a direct reply-to rewrites
+        // the properties, in a header of its own. The commonest header (a delivery mode at most)
+        // skips the other properties' getters.
         let properties = content.basicProperties
         let plain = properties.setsAtMostDeliveryMode
         var directReplyHeader: ContentHeader?

@@ -107,10 +107,7 @@ struct ContentAssembler {
                                     "message size \(received.bodySize) is larger than configured max size \(bodySizeMax)",
                                     classID: 60, methodID: 40)
             }
-            if received.bodySize == 0 {
-                var publish = publish.take()!
-                return AssembledContent(taking: &publish, header: received, body: ByteBuffer())
-            }
+            if received.bodySize == 0 { return assembled(header: received, body: ByteBuffer()) }
             header = received
             return nil
         }
@@ -125,14 +122,18 @@ struct ContentAssembler {
         }
         if total == declared && body.readableBytes == 0 {
             // The common case: the whole body in one frame. Keep the decoder's slice, no copy.
-            var publish = publish.take()!
-            return AssembledContent(taking: &publish, header: header.take()!, body: fragment)
+            return assembled(header: header.take()!, body: fragment)
         }
         body.writeBuffer(&fragment)
         guard total == declared else { return nil }
         let complete = body
         body = ByteBuffer()
+        return assembled(header: header.take()!, body: complete)
+    }
+
+    /// The message, its names taken out of the publish; the assembler is idle again.
+    private mutating func assembled(header: ContentHeader, body: ByteBuffer) -> AssembledContent {
         var publish = publish.take()!
-        return AssembledContent(taking: &publish, header: header.take()!, body: complete)
+        return AssembledContent(taking: &publish, header: header, body: body)
     }
 }
