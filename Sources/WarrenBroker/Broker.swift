@@ -57,6 +57,7 @@ public final class Broker: Sendable {
         storage.durability = configuration.durableQueueDurability
         storage.clock = configuration.logClock
         storage.fileSystem = configuration.logFileSystem
+        storage.flusherRequests = FlusherRequestHold()
         storage.removeTransient()
         // Built here, used only on `loop` from now on.
         self.state = NIOLoopBoundBox.makeBoxSendingValue(

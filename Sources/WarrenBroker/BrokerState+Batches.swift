@@ -1,5 +1,7 @@
 // BrokerState+Batches.swift: running a front door's batch, and the queues it touched.
 import Logging
+import NIOCore
+import WarrenLog
 
 /// Queues to dispatch once a batch (or a settlement) is done, each once. The first queue is
 /// held inline: most batches touch one queue, and then no dictionary is allocated.
@@ -26,6 +28,9 @@ struct DispatchSet {
 
 extension BrokerState {
     func perform(vhost: String, _ commands: consuming [BrokerCommand], receiver: any BrokerReceiver) {
+        storage.flusherRequests?.hold()
+        isRunningBatch = true
+        var settles = false
         var results: [PublishResult] = []
         results.reserveCapacity(commands.count)  // one allocation, not one per doubling
         var touched = DispatchSet()
@@ -41,6 +46,7 @@ extension BrokerState {
                 results.append(perform(vhost: vhost, publish, receiver: receiver, touched: &touched, batch: batch,
                                        acceptedAt: acceptedAt))
             case .settle(let references, let settlement):
+                settles = true
                 settle(vhost: vhost, references, settlement, touched: &touched)
             case .grant(let queue, let consumer, let count):
                 grant(vhost: vhost, queue: queue, consumer: consumer, count: count, touched: &touched)
@@ -54,11 +60,35 @@ extension BrokerState {
             }
         }
         dispatch(touched)
-        // The batch's journal entries (acks, cursors) are written before anything the connection
-        // sent after it runs: a later round trip on it (a passive declare, say) finds them in
-        // the file, not waiting in a task behind it.
-        if !journalsToWrite.isEmpty { writeJournals() }
+        // A batch that settled deliveries writes its journal entries before anything the
+        // connection sent after it runs: a later round trip on it (a passive declare, say) finds
+        // the acks in the file, not waiting in a task behind it.
+        if settles && !journalsToWrite.isEmpty { writeJournals() }
         if !results.isEmpty { receiver.published(results) }
+        isRunningBatch = false
+        finishAfterDeliveries()
+    }
+
+    /// What is left of a batch runs in a task queued now, behind the tasks that write its
+    /// deliveries to consumers on this loop: the cursor moves its deliveries recorded in the
+    /// journals, and the flusher requests its appends made (held by `FlusherRequestHold`). At
+    /// 1,000 messages a second each of them otherwise ran between reading a publish and
+    /// writing its delivery (the journal's open, write and close), or took the core the woken
+    /// consumer needed (the flusher's copy and `fsync`); docs/benchmarks.md, "2026-12-07,
+    /// second stop". A crash before the task loses at most cursor moves: deliveries come back
+    /// unflagged, as a crash just before the batch would have left them.
+    private func finishAfterDeliveries() {
+        let hold = storage.flusherRequests
+        guard !journalsToWrite.isEmpty || hold?.hasHeldRequests == true else {
+            hold?.release()
+            return
+        }
+        let state = NIOLoopBound(self, eventLoop: loop)
+        loop.execute {
+            let state = state.value
+            if !state.journalsToWrite.isEmpty { state.writeJournals() }
+            hold?.release()
+        }
     }
 
     private func perform(vhost: String, _ publish: PublishCommand, receiver: any BrokerReceiver,

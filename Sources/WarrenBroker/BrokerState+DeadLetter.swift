@@ -42,9 +42,10 @@ extension BrokerState: QueueHost {
     }
 
     /// Writes every buffered journal once, after the task that recorded the entries: one
-    /// write per partition per turn, however many acks it carried.
+    /// write per partition per turn, however many acks it carried. A batch (`perform`) writes
+    /// or schedules them at its end instead.
     func journalHasPendingWrites(_ partition: QueuePartition) {
-        if journalsToWrite.isEmpty {
+        if journalsToWrite.isEmpty && !isRunningBatch {
             let state = NIOLoopBound(self, eventLoop: loop)
             loop.execute { state.value.writeJournals() }
         }

@@ -36,6 +36,8 @@ final class BrokerState {
     var rateTask: RepeatedTask?
     /// Partitions whose journals buffered entries this turn (see `journalHasPendingWrites`).
     var journalsToWrite: [ObjectIdentifier: QueuePartition] = [:]
+    /// A front door's batch is running (`perform`): it writes or schedules the journals itself.
+    var isRunningBatch = false
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 

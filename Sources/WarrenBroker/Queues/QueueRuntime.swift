@@ -14,8 +14,16 @@ final class QueueRuntime {
     /// The policy that applies, if any.
     var policy: Policy?
     let partitions: [QueuePartition]
-    /// The broker around the queue: clock, dead-letter routing, timers. Set when it is opened.
-    weak var host: (any QueueHost)?
+    /// The broker around the queue: clock, dead-letter routing, timers. Set when it is opened;
+    /// journal entries recorded before (the default group's creation) are written then.
+    weak var host: (any QueueHost)? {
+        didSet {
+            guard let host else { return }
+            for partition in partitions where partition.journal?.hasPendingWrites == true {
+                host.journalHasPendingWrites(partition)
+            }
+        }
+    }
     /// When the head-expiry timer fires next (ms), and the timer.
     var expiryTimer: (at: Int64, task: Scheduled<Void>)?
     /// The x-message-ttl messages were enqueued under before a policy changed it, per partition:

@@ -22,6 +22,9 @@ struct QueueStorage {
     var clock: any LogClock = SystemLogClock()
     /// Where queue logs are written (tests inject failing files).
     var fileSystem: any FileSystem = POSIXFileSystem()
+    /// Holds queue logs' flusher wake-ups while the broker runs a batch (`perform`); nil: they
+    /// wake the flusher at once.
+    var flusherRequests: FlusherRequestHold?
 
     static func encode(_ name: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -47,6 +50,7 @@ struct QueueStorage {
         configuration.removesSegmentsInBackground = true
         // The copy into the page cache runs on the flusher's thread, not the broker's loop.
         configuration.writesInBackground = true
+        configuration.flusherRequestHold = flusherRequests
         // Declarations were validated before; a stored one that no longer validates is a
         // classic queue of one partition rather than a queue that cannot open.
         let arguments = QueueArguments.effective(definition, vhost: vhost, policy: policy)

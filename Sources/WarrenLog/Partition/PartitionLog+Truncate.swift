@@ -16,6 +16,7 @@ extension PartitionLog {
         }
         guard offset < logEndOffset else { return logEndOffset }
         try finishWrites()
+        releaseFlusherRequest()
         durability.waitIdle()
         while segments.count > 1, activeSegment.baseOffset >= offset {
             let removed = segments.removeLast()
@@ -64,6 +65,7 @@ extension PartitionLog {
             // through its own reference, and syncing an unlinked file is harmless.
             if deleted == 0 && !background {
                 try finishWrites()
+                releaseFlusherRequest()
                 durability.waitIdle()
             }
             let removed = segments.removeFirst()

@@ -45,6 +45,9 @@ public final class PartitionLog {
         public var writesInBackground = false
         /// With `writesInBackground`: bytes queued before `append` writes them itself.
         public var unwrittenBytesMax: Int = LogLimits.unwrittenBytesMaxDefault
+        /// Lets the owner hold back the flusher's wake-ups while `FlusherRequestHold.hold()`
+        /// is in force (see there). Nil: every request wakes the flusher at once.
+        public var flusherRequestHold: FlusherRequestHold?
 
         /// Creates the default configuration.
         public init() {}
@@ -87,6 +90,8 @@ public final class PartitionLog {
     var lastFlushRequestMs: Int64
     var isClosed = false
     var readBuffer = ByteBuffer()
+    /// This log asked for a flusher turn that `configuration.flusherRequestHold` still holds.
+    var flusherRequestIsHeld = false
 
     /// The leader epoch stamped on appended batches (replication sets it).
     public var leaderEpoch: Int32 = 0
@@ -230,7 +235,7 @@ public final class PartitionLog {
         segments.append(segment)
         noteOpenReadFile(old)
         if configuration.durability != .never {
-            if durability.request(upTo: old.nextOffset, files: files, directory: true) { flusher.enqueue(durability) }
+            if durability.request(upTo: old.nextOffset, files: files, directory: true) { askFlusher() }
         }
     }
 
@@ -251,7 +256,7 @@ public final class PartitionLog {
             durability.advanceNow(to: logEndOffset)
         }
         guard let writes else { return }
-        if !requested, durability.requestWrite() { flusher.enqueue(durability) }
+        if !requested, durability.requestWrite() { askFlusher() }
         if writes.unwrittenBytes > configuration.unwrittenBytesMax { try finishWrites() }
     }
 
@@ -286,7 +291,27 @@ public final class PartitionLog {
 
     private func requestFlush() {
         lastFlushRequestMs = clock.nowMilliseconds()
-        if durability.request(upTo: logEndOffset, file: activeSegment.file) { flusher.enqueue(durability) }
+        if durability.request(upTo: logEndOffset, file: activeSegment.file) { askFlusher() }
+    }
+
+    /// Queues this log on its flusher, or on the owner's hold while it holds requests.
+    private func askFlusher() {
+        if let hold = configuration.flusherRequestHold, hold.isHolding {
+            if !flusherRequestIsHeld {
+                flusherRequestIsHeld = true
+                hold.add(self)
+            }
+        } else {
+            flusher.enqueue(durability)
+        }
+    }
+
+    /// Queues the flusher turn the hold kept back, if any: called by the hold, and before this
+    /// log waits for its flusher (which would otherwise wait for a turn nobody asked for).
+    func releaseFlusherRequest() {
+        guard flusherRequestIsHeld else { return }
+        flusherRequestIsHeld = false
+        flusher.enqueue(durability)
     }
 
     // MARK: Durability
@@ -307,7 +332,8 @@ public final class PartitionLog {
     /// Blocks the calling thread until `offset` is durable; nil on timeout. For tools and tests:
     /// an event loop uses `whenDurable` instead.
     public func waitUntilDurable(_ offset: Int64, timeout: Duration) -> Result<Void, LogError>? {
-        durability.wait(until: offset, timeout: timeout)
+        releaseFlusherRequest()
+        return durability.wait(until: offset, timeout: timeout)
     }
 
     // MARK: Close
@@ -318,6 +344,7 @@ public final class PartitionLog {
         guard !isClosed else { return }
         segmentRemovals.wait()
         let unwritten = Result { try finishWrites() }
+        releaseFlusherRequest()
         durability.waitIdle()
         isClosed = true
         defer {
