@@ -38,6 +38,8 @@ final class BrokerState {
     var journalsToWrite: [ObjectIdentifier: QueuePartition] = [:]
     /// A front door's batch is running (`perform`): it writes or schedules the journals itself.
     var isRunningBatch = false
+    /// The task a batch queues behind its deliveries (`finishAfterDeliveries`), made once.
+    let afterDeliveries = AfterDeliveriesTask()
     /// Direct reply-to consumers by token.
     var directReplies: [String: (ConsumerID, any DeliverySink)] = [:]
 
@@ -58,6 +60,7 @@ final class BrokerState {
             queues[vhost] = [:]
             policies[vhost] = [:]
         }
+        afterDeliveries.state = self
     }
 
     func withTopology<T>(_ vhost: String, _ body: (inout Topology) throws -> T) throws -> T {
