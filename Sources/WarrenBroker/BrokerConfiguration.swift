@@ -22,6 +22,12 @@ public struct BrokerConfiguration: Sendable {
     /// The niceness of the flusher thread (`LogFlusher`'s `niceness`): 10 by default, so the
     /// event loops and any client on the same cores get the CPU first while an fsync runs.
     public var flusherNiceness: Int32 = 10
+    /// How long consumer-group journal entries that deliveries alone made (cursor moves,
+    /// delivery counts, no-ack settlements) may wait to be written, so a run of batches shares
+    /// one write. Acks, rejects and requeues are written before their batch returns. A crash
+    /// inside this window brings those deliveries back, not flagged `redelivered`. Zero: at the
+    /// end of each batch.
+    public var groupJournalWriteDelay: TimeAmount = .milliseconds(50)
     /// Segment size of queue logs.
     public var segmentBytes = LogLimits.segmentBytesDefault
     /// How often streams are checked for segments past `x-max-age`.

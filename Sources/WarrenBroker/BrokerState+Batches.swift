@@ -69,26 +69,34 @@ extension BrokerState {
         finishAfterDeliveries()
     }
 
-    /// What is left of a batch runs in a task queued now, behind the tasks that write its
-    /// deliveries to consumers on this loop: the cursor moves its deliveries recorded in the
-    /// journals, and the flusher requests its appends made (held by `FlusherRequestHold`). At
-    /// 1,000 messages a second each of them otherwise ran between reading a publish and
-    /// writing its delivery (the journal's open, write and close), or took the core the woken
-    /// consumer needed (the flusher's copy and `fsync`); docs/benchmarks.md, "2026-12-07,
-    /// second stop". A crash before the task loses at most cursor moves: deliveries come back
-    /// unflagged, as a crash just before the batch would have left them.
+    /// What is left of a batch waits until after its deliveries are written. The flusher
+    /// requests its appends made (held by `FlusherRequestHold`) go in a task queued now, behind
+    /// the tasks that write its deliveries to consumers on this loop; the journal entries its
+    /// deliveries made (cursor moves) are written `groupJournalWriteDelay` later, with those of
+    /// the batches in between. At 1,000 messages a second both otherwise ran between reading a
+    /// publish and writing its delivery (the journal's open, write and close), or took the core
+    /// the woken consumer needed (the flusher's copy and `fsync`); docs/benchmarks.md,
+    /// "2026-12-07, second stop".
     private func finishAfterDeliveries() {
-        let hold = storage.flusherRequests
-        guard !journalsToWrite.isEmpty || hold?.hasHeldRequests == true else {
-            hold?.release()
-            return
+        let delay = configuration.groupJournalWriteDelay
+        if !journalsToWrite.isEmpty && delay > .zero && deliveryJournalWrite == nil {
+            let state = NIOLoopBound(self, eventLoop: loop)
+            deliveryJournalWrite = loop.scheduleTask(in: delay) {
+                state.value.deliveryJournalWrite = nil
+                state.value.writeJournals()
+            }
         }
-        loop.execute(afterDeliveries.task)
+        let hold = storage.flusherRequests
+        if hold?.hasHeldRequests == true || (delay == .zero && !journalsToWrite.isEmpty) {
+            loop.execute(afterDeliveries.task)
+        } else {
+            hold?.release()
+        }
     }
 
-    /// The work `finishAfterDeliveries` left (on the loop).
+    /// The work `finishAfterDeliveries` left for the task behind the deliveries (on the loop).
     func runAfterDeliveries() {
-        if !journalsToWrite.isEmpty { writeJournals() }
+        if configuration.groupJournalWriteDelay == .zero && !journalsToWrite.isEmpty { writeJournals() }
         storage.flusherRequests?.release()
     }
 

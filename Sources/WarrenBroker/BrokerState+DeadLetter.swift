@@ -45,11 +45,15 @@ extension BrokerState: QueueHost {
     /// write per partition per turn, however many acks it carried. A batch (`perform`) writes
     /// or schedules them at its end instead.
     func journalHasPendingWrites(_ partition: QueuePartition) {
-        if journalsToWrite.isEmpty && !isRunningBatch {
-            let state = NIOLoopBound(self, eventLoop: loop)
-            loop.execute { state.value.writeJournals() }
-        }
         journalsToWrite[ObjectIdentifier(partition)] = partition
+        if !isRunningBatch && !isJournalWriteQueued {
+            isJournalWriteQueued = true
+            let state = NIOLoopBound(self, eventLoop: loop)
+            loop.execute {
+                state.value.isJournalWriteQueued = false
+                state.value.writeJournals()
+            }
+        }
     }
 
     func writeJournals() {

@@ -38,6 +38,10 @@ final class BrokerState {
     var journalsToWrite: [ObjectIdentifier: QueuePartition] = [:]
     /// A front door's batch is running (`perform`): it writes or schedules the journals itself.
     var isRunningBatch = false
+    /// A task writes the journals at the end of this turn (entries made outside a batch).
+    var isJournalWriteQueued = false
+    /// The delayed write of journal entries that deliveries made (`groupJournalWriteDelay`).
+    var deliveryJournalWrite: Scheduled<Void>?
     /// The task a batch queues behind its deliveries (`finishAfterDeliveries`), made once.
     let afterDeliveries = AfterDeliveriesTask()
     /// Direct reply-to consumers by token.

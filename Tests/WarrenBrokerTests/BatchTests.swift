@@ -172,43 +172,63 @@ import Testing
         #expect(receiver.wait { receiver.storedTokens.withLockedValue { $0 }.count == 101 })
     }
 
-    /// A batch that only published leaves its cursor moves and its flusher request for a task
-    /// queued behind its deliveries' tasks; a batch that settled writes its journal before it
-    /// returns, so the connection's next command finds the acks in the file.
-    @Test func cursorMovesAndFlusherRequestsWaitUntilAfterTheDeliveries() throws {
-        let broker = BrokerTests.makeBroker()
-        defer { try? broker.shutdown().wait() }
+    /// A broker whose delivery journal entries wait `journalDelay`, with a durable queue "q"
+    /// and a consumer on it (prefetch 10).
+    private func brokerWithConsumer(journalDelay: TimeAmount) throws -> (Broker, BrokerTests.CollectingSink) {
+        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-broker-test-\(UInt64.random(in: 0...UInt64.max))")
+        configuration.groupJournalWriteDelay = journalDelay
+        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
         let sink = BrokerTests.CollectingSink(loop: broker.loop)
         try broker.consume(vhost: "/", queue: "q", consumer: 1, noAck: false, exclusive: false, prefetch: 10,
                            sink: sink, connection: 1).wait()
-        let state = broker.state
-        /// On the loop: whether q's journal holds unwritten entries, and whether the broker
-        /// still holds a flusher request.
-        let pending = {
-            try broker.loop.submit {
-                let journal = state.value.queues["/"]!["q"]!.partitions[0].journal!
-                return (journal: journal.hasPendingWrites,
-                        flusher: state.value.storage.flusherRequests!.hasHeldRequests)
-            }.wait()
-        }
         // The consumer's first dispatch ran in a task of its own and queued the journal's write
         // behind it: one round trip lets that run.
         try broker.loop.submit {}.wait()
-        #expect(try pending() == (journal: false, flusher: false))
+        return (broker, sink)
+    }
 
+    /// On the loop: whether q's journal holds unwritten entries, and whether the broker still
+    /// holds a flusher request.
+    private func pending(_ broker: Broker) throws -> (journal: Bool, flusher: Bool) {
+        let state = broker.state
+        return try broker.loop.submit {
+            let journal = state.value.queues["/"]!["q"]!.partitions[0].journal!
+            return (journal: journal.hasPendingWrites, flusher: state.value.storage.flusherRequests!.hasHeldRequests)
+        }.wait()
+    }
+
+    /// A batch that only published leaves its flusher request (and, with no journal delay, its
+    /// cursor moves) for a task queued behind its deliveries' tasks.
+    @Test func flusherRequestsAndCursorMovesWaitUntilAfterTheDeliveries() throws {
+        let (broker, sink) = try brokerWithConsumer(journalDelay: .zero)
+        defer { try? broker.shutdown().wait() }
+        #expect(try pending(broker) == (journal: false, flusher: false))
         let receiver = RecordingReceiver()
         broker.perform(vhost: "/", [Self.publish("a", token: 1)], receiver: receiver)
         // Queued right behind the batch's task: the delivery was handed over, the batch's
         // after-task (queued when the batch ran) has not run yet.
-        let afterPublish = try pending()
+        let afterPublish = try pending(broker)
         #expect(afterPublish == (journal: true, flusher: true))
         #expect(try sink.snapshot(broker).map { String(buffer: $0.message.body) } == ["a"])
         #expect(receiver.wait { receiver.storedTokens.withLockedValue { $0[1] } == 1 })
-        #expect(try pending() == (journal: false, flusher: false))
+        #expect(try pending(broker) == (journal: false, flusher: false))
+    }
 
+    /// Deliveries' journal entries wait for the delay (here longer than the test), and a batch
+    /// that settles writes them, with its own, before it returns: the connection's next command
+    /// finds the acks in the file.
+    @Test func deliveriesJournalLaterAndSettlementsAtOnce() throws {
+        let (broker, sink) = try brokerWithConsumer(journalDelay: .hours(1))
+        defer { try? broker.shutdown().wait() }
+        let receiver = RecordingReceiver()
+        broker.perform(vhost: "/", [Self.publish("a", token: 1)], receiver: receiver)
+        #expect(receiver.wait { receiver.storedTokens.withLockedValue { $0[1] } == 1 })
+        // The flusher was asked (the store came back); the cursor move still waits.
+        #expect(try pending(broker) == (journal: true, flusher: false))
         let delivered = try #require(try sink.snapshot(broker).first)
         broker.perform(vhost: "/", [.settle([delivered.reference], .ack)], receiver: receiver)
-        #expect(try pending().journal == false)
+        #expect(try pending(broker).journal == false)
     }
 }
