@@ -121,6 +121,10 @@ public final class Broker: Sendable {
             state.retentionTask?.cancel()
             state.rateTask?.cancel()
             state.intervalFlushTask?.cancel()
+            state.deliveryJournalWrite?.cancel()
+            // Held flusher requests go now, while the flusher still runs (closing a log would
+            // let its own go too).
+            state.storage.flusherRequests?.release()
             state.closeAll()
         }.always { [flusher] _ in flusher.shutdown() }
     }
