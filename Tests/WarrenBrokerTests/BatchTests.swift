@@ -175,10 +175,7 @@ import Testing
     /// A broker whose delivery journal entries wait `journalDelay`, with a durable queue "q"
     /// and a consumer on it (prefetch 10).
     private func brokerWithConsumer(journalDelay: TimeAmount) throws -> (Broker, BrokerTests.CollectingSink) {
-        var configuration = BrokerConfiguration(dataDirectory: "/tmp/warren-broker-test-\(UInt64.random(in: 0...UInt64.max))")
-        configuration.groupJournalWriteDelay = journalDelay
-        let broker = Broker(configuration: configuration, loop: BrokerTests.group.next(),
-                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let broker = BrokerTests.makeBroker { $0.groupJournalWriteDelay = journalDelay }
         _ = try broker.declareQueue(vhost: "/", QueueDefinition(name: "q", durable: true), passive: false, connection: 1).wait()
         let sink = BrokerTests.CollectingSink(loop: broker.loop)
         try broker.consume(vhost: "/", queue: "q", consumer: 1, noAck: false, exclusive: false, prefetch: 10,

@@ -25,9 +25,12 @@ import Testing
 
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
-    static func makeBroker(directory: String = "/tmp/warren-broker-test-\(UInt64.random(in: 0...UInt64.max))") -> Broker {
-        Broker(configuration: BrokerConfiguration(dataDirectory: directory), loop: group.next(),
-               logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    static func makeBroker(directory: String = "/tmp/warren-broker-test-\(UInt64.random(in: 0...UInt64.max))",
+                           _ configure: (inout BrokerConfiguration) -> Void = { _ in }) -> Broker {
+        var configuration = BrokerConfiguration(dataDirectory: directory)
+        configure(&configuration)
+        return Broker(configuration: configuration, loop: group.next(),
+                      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     static func message(_ text: String, persistent: Bool = true) -> Message {
